@@ -1,0 +1,61 @@
+# Karvon: `make run` sets up everything and serves the demo; `make test` runs every test.
+PY_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+KARVON := $(VENV)/bin/karvon
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := karvon.config.settings
+
+.PHONY: run test check lint typecheck unit e2e messages demo bench clean serve
+
+# pyenv reads .python-version; plain python3 is used where pyenv is absent but is 3.12+.
+$(STAMP): pyproject.toml packages/karvon-match/pyproject.toml
+	@PYBIN=$$(command -v python$(PY_VERSION) || true); \
+	 if [ -z "$$PYBIN" ] || ! "$$PYBIN" -c 'import sys' >/dev/null 2>&1; then PYBIN=python3; fi; \
+	 "$$PYBIN" -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ is needed, found " + sys.version' && \
+	 "$$PYBIN" -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e packages/karvon-match -e '.[dev]'
+	touch $(STAMP)
+
+$(VENV)/.messages: $(STAMP) $(wildcard src/karvon/locale/*/LC_MESSAGES/django.po)
+	cd src/karvon && ../../$(KARVON) compilemessages --ignore '.venv' >/dev/null
+	touch $@
+
+venv: $(STAMP) $(VENV)/.messages
+
+run: venv
+	$(KARVON) migrate --no-input
+	$(KARVON) demo_load --people $${KARVON_DEMO_PEOPLE:-3000} --if-empty
+	$(KARVON) collectstatic --no-input >/dev/null
+	$(KARVON) demo_logins
+	$(KARVON) runserver 127.0.0.1:8000
+
+test: venv
+	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(MAKE) e2e
+
+# Browser flows use Debian's chromium (never a downloaded browser).
+e2e: venv
+	@command -v chromium >/dev/null || (echo "Installing Debian's chromium for the browser tests" && \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null))
+	$(VENV)/bin/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check src packages tests bench
+	$(VENV)/bin/ruff format --check src packages tests bench
+
+typecheck: venv
+	$(VENV)/bin/mypy src/karvon packages/karvon-match/src
+
+check: lint typecheck test
+	$(KARVON) makemigrations --check --dry-run
+
+messages: venv
+	cd src/karvon && ../../$(KARVON) makemessages -l ru -l en --ignore 'tests/*' --no-obsolete
+
+bench: venv
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,93 @@
+"""Dates of birth with their precision, and a comparison level for two of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+PRECISIONS = ("exact", "month", "year", "estimated", "unknown")
+
+EXACT = "exact"
+DAY_MONTH_SWAP = "day_month_swap"
+MONTH_AGREES = "month_agrees"
+YEAR_AGREES = "year_agrees"
+WITHIN_1_YEAR = "within_1_year"
+WITHIN_3_YEARS = "within_3_years"
+DIFFERS = "differs"
+MISSING = "missing"
+BIRTH_DATE_LEVELS = (EXACT, DAY_MONTH_SWAP, MONTH_AGREES, YEAR_AGREES, WITHIN_1_YEAR, WITHIN_3_YEARS, DIFFERS,
+                     MISSING)  # fmt: skip
+
+# Registers that must enter a date put 1 January when only the year is known; such a date says no more
+# than its year.
+DEFAULT_DAY_MONTH = frozenset({(1, 1)})
+
+
+@dataclass(frozen=True, slots=True)
+class BirthDateFeatures:
+    """A date of birth reduced to what is really known: `precision` is the effective one."""
+
+    value: date | None
+    precision: str
+    stated_precision: str
+    likely_default: bool
+    display: str
+
+    @property
+    def year(self) -> int | None:
+        return self.value.year if self.value is not None else None
+
+
+def birth_date_features(value: date | None, precision: str) -> BirthDateFeatures:
+    """Effective precision: "unknown" without a date, "year" for a 1 January that is probably a default."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"birth date precision must be one of {PRECISIONS}, not {precision!r}")
+    if value is None or precision == "unknown":
+        return BirthDateFeatures(None, "unknown", precision, False, "")
+    likely_default = precision == "exact" and (value.day, value.month) in DEFAULT_DAY_MONTH
+    effective = "year" if likely_default else precision
+    return BirthDateFeatures(value, effective, precision, likely_default, _show(value, precision))
+
+
+def _show(value: date, precision: str) -> str:
+    match precision:
+        case "month":
+            return f"{value.year:04d}-{value.month:02d}"
+        case "year":
+            return f"{value.year:04d}"
+        case "estimated":
+            return f"~{value.year:04d}"
+    return value.isoformat()
+
+
+def compare_birth_dates(a: BirthDateFeatures, b: BirthDateFeatures) -> tuple[str, str]:
+    """(level, note) for two dates of birth; the level is one of `BIRTH_DATE_LEVELS`."""
+    if a.value is None or b.value is None:
+        return MISSING, "missing on one or both records"
+    shown = f"{a.display} ~ {b.display}"
+    da, db = a.value, b.value
+    if a.precision == "exact" and b.precision == "exact":
+        if da == db:
+            return EXACT, f"identical ({shown})"
+        if da.year == db.year and da.day == db.month and da.month == db.day:
+            return DAY_MONTH_SWAP, f"day/month swapped ({shown})"
+        if da.year == db.year and da.month == db.month:
+            return MONTH_AGREES, f"year and month agree, day differs ({shown})"
+        days = abs((da - db).days)
+        if days <= 366:
+            return WITHIN_1_YEAR, f"within 1 year ({shown})"
+        if days <= 3 * 366:
+            return WITHIN_3_YEARS, f"within 3 years ({shown})"
+        return DIFFERS, f"differ ({shown})"
+    coarse = {a.precision, b.precision}
+    if "estimated" not in coarse and "year" not in coarse and (da.year, da.month) == (db.year, db.month):
+        return MONTH_AGREES, f"year and month agree ({shown})"
+    years = abs(da.year - db.year)
+    default_note = ", 1 January taken as unknown day" if a.likely_default or b.likely_default else ""
+    if years == 0:
+        return YEAR_AGREES, f"year agrees ({shown}{default_note})"
+    if years <= 1:
+        return WITHIN_1_YEAR, f"within 1 year ({shown}{default_note})"
+    if years <= 3:
+        return WITHIN_3_YEARS, f"within 3 years ({shown}{default_note})"
+    return DIFFERS, f"differ ({shown})"

@@ -1,0 +1,1 @@
+"""Karvon: mixed-migration registry, asylum procedures and regional statistics."""

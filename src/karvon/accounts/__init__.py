@@ -1,0 +1,1 @@
+"""Users, the node's organisation (agencies and offices), scoped role assignments and API tokens."""

@@ -1,0 +1,11 @@
+"""App configuration for accounts."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "karvon.accounts"
+    verbose_name = _("Accounts and organisation")

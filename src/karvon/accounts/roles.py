@@ -1,0 +1,64 @@
+"""Roles and what each may do: a pure table, the single source for every access check."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    REGISTRATION_OFFICER = "registration_officer"
+    CASEWORKER = "caseworker"
+    SUPERVISOR = "supervisor"
+    STATISTICIAN = "statistician"
+    DATA_PROTECTION_OFFICER = "data_protection_officer"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_LABELS = {
+    Role.REGISTRATION_OFFICER: _("Registration officer"),
+    Role.CASEWORKER: _("Caseworker"),
+    Role.SUPERVISOR: _("Supervisor"),
+    Role.STATISTICIAN: _("Statistician"),
+    Role.DATA_PROTECTION_OFFICER: _("Data protection officer"),
+    Role.ADMINISTRATOR: _("Administrator"),
+}
+
+
+class Capability(StrEnum):
+    PERSON_VIEW = "person.view"
+    PERSON_REGISTER = "person.register"
+    PERSON_EDIT = "person.edit"
+    PROFILE_EDIT = "profile.edit"
+    REFERRAL_DECIDE = "referral.decide"
+    AUDIT_VIEW = "audit.view"
+    STATISTICS_VIEW = "statistics.view"
+    ORGANISATION_MANAGE = "organisation.manage"
+
+
+# Statisticians, data protection officers and administrators never see a person: they work on
+# aggregates, on the audit trail and on the organisation. Personal data is for the people who serve them.
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.REGISTRATION_OFFICER: frozenset(
+        {Capability.PERSON_VIEW, Capability.PERSON_REGISTER, Capability.PERSON_EDIT, Capability.PROFILE_EDIT}
+    ),
+    Role.CASEWORKER: frozenset({Capability.PERSON_VIEW, Capability.PERSON_EDIT, Capability.PROFILE_EDIT}),
+    Role.SUPERVISOR: frozenset(
+        {
+            Capability.PERSON_VIEW,
+            Capability.PERSON_REGISTER,
+            Capability.PERSON_EDIT,
+            Capability.PROFILE_EDIT,
+            Capability.REFERRAL_DECIDE,
+            Capability.STATISTICS_VIEW,
+        }
+    ),
+    Role.STATISTICIAN: frozenset({Capability.STATISTICS_VIEW}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Capability.AUDIT_VIEW}),
+    Role.ADMINISTRATOR: frozenset({Capability.ORGANISATION_MANAGE}),
+}
+
+
+def roles_with(capability: Capability) -> frozenset[Role]:
+    return frozenset(role for role, capabilities in ROLE_CAPABILITIES.items() if capability in capabilities)

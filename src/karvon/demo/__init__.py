@@ -1,0 +1,1 @@
+"""Demo data: fictional people for demonstrations and load tests."""

@@ -1,0 +1,1 @@
+"""Management commands that load and describe the demo."""

@@ -1,0 +1,1 @@
+"""The national registry: persons, names, documents, households, registrations and profiles."""

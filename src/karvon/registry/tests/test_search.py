@@ -1,0 +1,73 @@
+"""One search box finds a person whatever script or spelling was typed, and by document or date of birth."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from karvon.registry.contracts import DocumentInput, NameInput, SearchQuery
+from karvon.registry.selectors import parse_search_text, person_search
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(users, register):
+    saidov = register(users["officer"])
+    muhammad = register(users["officer"], names=(NameInput("given", "محمد", "Arab"), NameInput("family", "رحیمی", "Arab")),
+                        nationalities=("AFG",), languages=("prs",),
+                        documents=(DocumentInput("passport", "P1234567", "AFG"),), birth_date=date(1985, 1, 1),
+                        birth_date_precision="year")
+    karimov = register(users["officer"], names=(NameInput("given", "Ulugbek", "Latn"), NameInput("family", "Karimov", "Latn")),
+                       nationalities=("UZB",), documents=(), birth_date=date(1979, 8, 30))
+    register(users["other_officer"], office="shymkent", names=(NameInput("given", "Farrukh", "Latn"),
+                                                               NameInput("family", "Saidov", "Latn")), documents=())
+    return {"saidov": saidov, "muhammad": muhammad, "karimov": karimov}
+
+
+def found(users, ctx_for, text: str) -> list:
+    page = person_search(ctx=ctx_for(users["officer"]), query=SearchQuery(text=text), page_size=25)
+    return [card.uuid for card in page.cards]
+
+
+@pytest.mark.parametrize("text", ["Саидов", "Saidov", "Saydov", "SAIDOV", "saidov farrukh", "Фаррух Саидов",
+                                  "سعیدوف"])
+def test_saidov_in_any_script(users, ctx_for, people, text):
+    assert found(users, ctx_for, text) == [people["saidov"].uuid]
+
+
+@pytest.mark.parametrize("text", ["Мухаммад", "Muhammad", "Mohammad", "محمد", "Mohammed Rahimi"])
+def test_muhammad_in_any_script(users, ctx_for, people, text):
+    assert people["muhammad"].uuid in found(users, ctx_for, text)
+
+
+def test_by_document_number_with_or_without_separators(users, ctx_for, people):
+    assert found(users, ctx_for, "P1234567") == [people["muhammad"].uuid]
+    assert found(users, ctx_for, "p-1234567") == [people["muhammad"].uuid]
+
+
+def test_by_date_of_birth(users, ctx_for, people):
+    assert found(users, ctx_for, "30.08.1979") == [people["karimov"].uuid]
+    assert found(users, ctx_for, "Karimov 1979") == [people["karimov"].uuid]
+
+
+def test_different_names_do_not_match(users, ctx_for, people):
+    assert found(users, ctx_for, "Kamilov") == []
+
+
+def test_people_of_another_office_are_not_found(users, ctx_for, people):
+    # bob's Farrukh Saidov (Shymkent) is invisible to alice (Almaty).
+    assert len(found(users, ctx_for, "Saidov")) == 1
+
+
+def test_the_search_text_is_split_into_names_documents_and_dates():
+    parsed = parse_search_text("Saidov N1234567 12.03.1990")
+    assert len(parsed.name_tokens) == 1
+    assert parsed.document_numbers == ["N1234567"] and parsed.birth_date == date(1990, 3, 12)
+    assert parse_search_text("31.02.1990").birth_date is None
+
+
+def test_a_list_without_a_query_is_paginated(users, ctx_for, people):
+    page = person_search(ctx=ctx_for(users["officer"]), query=SearchQuery(page=2), page_size=2)
+    assert page.total == 3 and page.page == 2 and page.page_count == 2 and len(page.cards) == 1

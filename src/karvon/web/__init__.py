@@ -1,0 +1,1 @@
+"""Base templates, navigation, error pages and the vendored static assets of the web interface."""
