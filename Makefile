@@ -38,7 +38,7 @@ test: venv
 # Browser flows use Debian's chromium (never a downloaded browser).
 e2e: venv
 	@command -v chromium >/dev/null || (echo "Installing Debian's chromium for the browser tests" && \
-	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null))
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null))
 	$(VENV)/bin/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 lint: venv

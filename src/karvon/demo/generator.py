@@ -541,8 +541,7 @@ def _derive_patronymic(code: str, father: _Given, female: bool, style: int) -> _
     if code in ("KAZ", "KGZ"):
         lang: rz.Lang = "kaz" if code == "KAZ" else "kir"
         if style == 1:
-            text = _ru_patronymic(father.ru, female)
-            return _mk_cyrillic(text, text, lang)
+            return _mk_cyrillic(_ru_patronymic(father.raw, female), _ru_patronymic(father.ru, female), lang)
         if code == "KAZ":
             return _mk_cyrillic(father.raw + ("қызы" if female else "ұлы"),
                                 father.ru + ("кызы" if female else "улы"), lang)
@@ -613,11 +612,11 @@ def _weights(spec: str) -> tuple[tuple[str, int], ...]:
 
 # Nationalities registered at each node; XXA draws a stateless person (names from _STATELESS_POOL).
 _HOST_MIX = {
-    "KAZ": _weights("UZB 38 TJK 18 KGZ 16 AFG 8 RUS 5 TKM 3 AZE 3 TUR 2 IRN 1 PAK 1 XXA 5"),
-    "KGZ": _weights("UZB 30 TJK 24 AFG 15 KAZ 8 RUS 5 TKM 4 TUR 3 PAK 2 IRN 2 AZE 1 XXA 6"),
+    "KAZ": _weights("UZB 40 TJK 19 KGZ 18 AFG 3 RUS 5 TKM 3 AZE 3 TUR 2 IRN 1 PAK 1 XXA 5"),
+    "KGZ": _weights("UZB 34 TJK 27 AFG 6 KAZ 9 RUS 6 TKM 4 TUR 3 PAK 2 IRN 2 AZE 1 XXA 6"),
     "TJK": _weights("AFG 55 UZB 12 KGZ 6 RUS 5 IRN 4 PAK 4 KAZ 3 TKM 2 TUR 2 AZE 1 XXA 6"),
-    "UZB": _weights("TJK 24 AFG 20 KGZ 14 KAZ 12 TKM 10 RUS 8 TUR 4 AZE 2 XXA 6"),
-    "TKM": _weights("AFG 25 UZB 24 IRN 15 TUR 12 KAZ 5 TJK 5 RUS 5 AZE 5 XXA 4"),
+    "UZB": _weights("TJK 27 AFG 10 KGZ 16 KAZ 14 TKM 11 RUS 9 TUR 4 AZE 2 XXA 7"),
+    "TKM": _weights("AFG 12 UZB 30 IRN 17 TUR 14 KAZ 6 TJK 6 RUS 6 AZE 5 XXA 4"),
     "AZE": _weights("TUR 20 IRN 18 RUS 15 AFG 10 UZB 10 TJK 6 TKM 5 PAK 5 KAZ 4 XXA 7"),
     "TUR": _weights("AFG 45 IRN 20 PAK 10 TKM 8 UZB 6 AZE 4 KGZ 2 TJK 2 KAZ 1 RUS 1 XXA 1"),
     "IRN": _weights("AFG 85 PAK 8 TJK 2 TUR 2 XXA 3"),
@@ -910,11 +909,11 @@ class _Series:
 
     __slots__ = ("digits", "issued", "keys", "prefixes")
 
-    def __init__(self, seed: int, state: str, kind: str) -> None:
+    def __init__(self, seed: int, host: str, state: str, kind: str) -> None:
         shape = _NUMBERS.get((state, kind)) or _NUMBERS.get((state, "other")) or (("",), 9)
         self.prefixes, self.digits = shape
         self.issued = 0
-        base = zlib.crc32(f"{seed}:{state}:{kind}".encode())
+        base = zlib.crc32(f"{seed}:{host}:{state}:{kind}".encode())  # nodes do not share series
         self.keys = tuple((base * (i + 7) * 2654435761) & 0xFFFFFFFF for i in range(4))
 
 
@@ -1002,6 +1001,8 @@ class _Generator:
             profile = "returnee"
         else:
             profile = self._pick(self.profile_mix[code])
+            if profile == "separated_child" and remaining < 2:
+                profile = "unaccompanied_child"  # the last person of the stream comes alone
         nat = _nat(code)
         house.nat = nat
         house.profile = profile
@@ -1197,6 +1198,7 @@ class _Generator:
         adult_sex: Literal["M", "F"] = "M" if rnd() < 0.75 else "F"
         adult = self._person("principal", adult_sex, reg - int(adult_age * _YEAR), nat, father=adult_father,
                              lineage=lineage, inherit=True)
+        adult.profiles = _ONE_PROFILE["asylum_seeker"]
         members = [adult]
         for age in ages:
             sex: Literal["M", "F"] = "M" if rnd() < 0.6 else "F"
@@ -1557,7 +1559,7 @@ class _Generator:
             by_kind = self.series[state] = {}
         series = by_kind.get(kind)
         if series is None:
-            series = by_kind[kind] = _Series(self.seed, state, kind)
+            series = by_kind[kind] = _Series(self.seed, self.host, state, kind)
         index = series.issued
         series.issued = index + 1
         prefixes = series.prefixes
@@ -1582,7 +1584,7 @@ class _Generator:
         factor = _PASSPORT_FACTOR.get(profiles[0], 1.0) if len(profiles) == 1 else min(
             _PASSPORT_FACTOR.get(p, 1.0) for p in profiles)
         adult = age >= 16
-        if rnd() < (p_pass if adult else p_pass_child) * factor and age >= 0.05:  # newborns have none yet
+        if rnd() < (p_pass if adult else p_pass_child) * factor and age >= 0.1:  # newborns have none yet
             docs.append(self._passport(code, birth, reg, validity))
             member.with_doc = True
         # Afghan children have a tazkira too.
@@ -1790,6 +1792,9 @@ class _Generator:
             phone = self._phone(house, original.profiles)
         profiles, needs = original.profiles, original.specific_needs
         age = (reg - birth_date.toordinal()) / _YEAR
+        if "unaccompanied_child" in profiles and age < 12:
+            birth_date, precision = original.birth_date, original.birth_date_precision  # keep the assessed age
+            age = (reg - birth_date.toordinal()) / _YEAR
         if "unaccompanied_child" in profiles and age >= 18:
             profiles = tuple(p for p in profiles if p != "unaccompanied_child") or ("asylum_seeker",)
             needs = tuple(n for n in needs if n != "SC-UC")

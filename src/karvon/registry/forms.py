@@ -75,7 +75,8 @@ class DateField(forms.DateField):
     input_formats = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"]
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": _l("DD.MM.YYYY"), "inputmode": "numeric"}))
+        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y",
+                                                    attrs={"placeholder": _l("DD.MM.YYYY"), "inputmode": "numeric"}))
         kwargs.setdefault("error_messages", {"invalid": _l("Enter a real date as DD.MM.YYYY.")})
         super().__init__(**kwargs)
 
