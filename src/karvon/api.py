@@ -14,6 +14,7 @@ from ninja.security import HttpBearer
 
 from karvon.accounts.access import AccessContext, UnableToAccess
 from karvon.accounts.models import User
+from karvon.web.client_address import client_address
 from karvon.accounts.services import api_token_authenticate
 from karvon.registry.contracts import UnableToSaveStaleEdit, UnableToValidate
 
@@ -35,7 +36,7 @@ api = NinjaAPI(
 def api_context(request: HttpRequest) -> AccessContext:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
-    return AccessContext(user=user, now=timezone.now(), ip_address=request.META.get("REMOTE_ADDR"))
+    return AccessContext(user=user, now=timezone.now(), ip_address=client_address(request))
 
 
 # Pydantic's English messages become the user's language here, keyed by pydantic's error type.

@@ -10,7 +10,6 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "karvon.config.settings")
     from django.core.management import execute_from_command_line
 
-    # `karvon match run ...` reads better than `karvon match_run ...`; both work.
     argv = list(sys.argv)
     argv[0] = "karvon"
     execute_from_command_line(argv)

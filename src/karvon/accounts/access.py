@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from karvon.accounts.models import Office, RoleAssignment, User
 from karvon.accounts.roles import Capability, Role, roles_with
@@ -23,7 +24,8 @@ class AccessContext:
 
     @property
     def today(self) -> date:
-        return self.now.date()
+        # The node's own calendar day (TIME_ZONE), not UTC's: Almaty is five hours ahead.
+        return timezone.localtime(self.now).date()
 
 
 class UnableToAccess(Exception):

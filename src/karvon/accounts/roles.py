@@ -32,6 +32,7 @@ class Capability(StrEnum):
     PERSON_EDIT = "person.edit"
     PROFILE_EDIT = "profile.edit"
     REFERRAL_DECIDE = "referral.decide"
+    DUPLICATE_DECIDE = "duplicate.decide"
     AUDIT_VIEW = "audit.view"
     STATISTICS_VIEW = "statistics.view"
     ORGANISATION_MANAGE = "organisation.manage"
@@ -40,10 +41,14 @@ class Capability(StrEnum):
 # Statisticians, data protection officers and administrators never see a person: they work on
 # aggregates, on the audit trail and on the organisation. Personal data is for the people who serve them.
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    # The officer who profiles a person decides on the referral the profile suggests (10-Point Plan).
     Role.REGISTRATION_OFFICER: frozenset(
-        {Capability.PERSON_VIEW, Capability.PERSON_REGISTER, Capability.PERSON_EDIT, Capability.PROFILE_EDIT}
+        {Capability.PERSON_VIEW, Capability.PERSON_REGISTER, Capability.PERSON_EDIT, Capability.PROFILE_EDIT,
+         Capability.REFERRAL_DECIDE}
     ),
-    Role.CASEWORKER: frozenset({Capability.PERSON_VIEW, Capability.PERSON_EDIT, Capability.PROFILE_EDIT}),
+    Role.CASEWORKER: frozenset(
+        {Capability.PERSON_VIEW, Capability.PERSON_EDIT, Capability.PROFILE_EDIT, Capability.REFERRAL_DECIDE}
+    ),
     Role.SUPERVISOR: frozenset(
         {
             Capability.PERSON_VIEW,
@@ -51,6 +56,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.PERSON_EDIT,
             Capability.PROFILE_EDIT,
             Capability.REFERRAL_DECIDE,
+            Capability.DUPLICATE_DECIDE,
             Capability.STATISTICS_VIEW,
         }
     ),

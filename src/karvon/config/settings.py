@@ -25,6 +25,11 @@ def env_int(name: str, default: int) -> int:
     return default if value is None or value == "" else int(value)
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else float(value)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -49,9 +54,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Listed so that django-ninja serves its bundled Swagger UI: the API docs work on an air-gapped network.
+    "ninja",
     "karvon.accounts",
     "karvon.audit",
     "karvon.registry",
+    "django_tasks_db",
+    "karvon.matching",
     "karvon.web",
     "karvon.demo",
 ]
@@ -138,14 +147,27 @@ SESSION_COOKIE_AGE = env_int("KARVON_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list("KARVON_CSRF_TRUSTED_ORIGINS", "")
+# Behind a TLS-terminating reverse proxy: trust its X-Forwarded-Proto and X-Forwarded-For (audit addresses).
+KARVON_BEHIND_PROXY = env_bool("KARVON_BEHIND_PROXY", False)
+if KARVON_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work (duplicate checks after a registration) goes through Django's task framework into a
+# database-backed queue, run by `karvon db_worker`: no broker to operate. Tests and one-off scripts may set
+# KARVON_TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend.
+TASKS = {"default": {"BACKEND": env_str("KARVON_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Registry limits, kept in settings because they are policy.
 KARVON_PAGE_SIZE = env_int("KARVON_PAGE_SIZE", 25)
 KARVON_PHOTO_MAX_BYTES = env_int("KARVON_PHOTO_MAX_BYTES", 2 * 1024 * 1024)
 KARVON_API_TOKEN_DAYS = env_int("KARVON_API_TOKEN_DAYS", 90)
+# Match probability bands of the duplicate review queue.
+KARVON_MATCH_SURE = env_float("KARVON_MATCH_SURE", 0.99)
+KARVON_MATCH_REVIEW = env_float("KARVON_MATCH_REVIEW", 0.5)
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("karvon.web.urls")),
     path("registry/", include("karvon.registry.urls")),
     path("audit/", include("karvon.audit.urls")),
+    path("duplicates/", include("karvon.matching.urls")),
 ]
 
 handler404 = "karvon.web.views.page_not_found"

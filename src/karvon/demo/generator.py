@@ -278,6 +278,8 @@ class _Given:
 
 
 class _Family:
+    """A family name in its masculine and feminine forms (the same form where the language has one)."""
+
     __slots__ = ("derived", "fem", "masc", "pashto", "root")
 
     def __init__(self, masc: _Form, fem: _Form | None = None, *, pashto: bool = False,
@@ -290,6 +292,8 @@ class _Family:
 
 
 class _Nat:
+    """A nationality's naming system: weighted given and family names and the forms derived from them."""
+
     __slots__ = ("code", "families", "female", "i_families", "male", "nationality", "twins", "zoda_families")
 
     def __init__(self, code: str, male: list[_Given], female: list[_Given], families: list[_Family]) -> None:
@@ -373,7 +377,7 @@ def _mk_russian(native: str) -> _Form:
 def _mk_arabic(arab: str, latins: Sequence[str], tajik: str | None) -> _Form:
     cyrillic = rz.latin_to_cyrillic(latins[0], "en")
     return _Form(arab, "Arab", alt=latins[0], alt_script="Latn", docs=[latin.upper() for latin in latins[:3]],
-                 lats=latins, cyr=cyrillic, arab=arab, tajik=tajik or cyrillic)
+                 lats=latins, cyr=cyrillic, arab=arab, tajik=tajik or rz.latin_to_cyrillic(latins[0], "tgk"))
 
 
 def _split_arabic(token: str) -> tuple[str, list[str], bool]:
@@ -838,20 +842,14 @@ def _add_years(ordinal: int, years: int) -> int:
 
 
 def _permute(index: int, digits: int, keys: tuple[int, ...]) -> int:
-    """A keyed bijection on 0..10**digits-1 (Feistel rounds): numbers look random yet never repeat."""
-    low_mod: int = 10 ** (digits // 2)
-    high_mod: int = 10 ** (digits - digits // 2)
-    high, low = divmod(index % (low_mod * high_mod), low_mod)
-    for round_no, key in enumerate(keys):
-        mixed = ((low if round_no % 2 == 0 else high) * 0x9E3779B1 + key) & 0xFFFFFFFF
-        mixed ^= mixed >> 15
-        mixed = (mixed * 0x85EBCA6B) & 0xFFFFFFFF
-        mixed ^= mixed >> 13
-        if round_no % 2 == 0:
-            high = (high + mixed) % high_mod
-        else:
-            low = (low + mixed) % low_mod
-    return high * low_mod + low
+    """A keyed bijection on 0..10**digits-1: numbers look random, yet a series never repeats one.
+
+    An affine map with a multiplier prime to 10, the digits read backwards, and another such map; each
+    step is one-to-one on numbers of `digits` digits, and the whole costs a few operations.
+    """
+    modulus: int = 10 ** digits
+    reversed_digits = str((index * keys[0] + keys[1]) % modulus).zfill(digits)[::-1]
+    return (int(reversed_digits) * keys[2] + keys[3]) % modulus
 
 
 # --- The generator ------------------------------------------------------------------------------------------
@@ -884,6 +882,8 @@ class _Member:
 
 
 class _Household:
+    """What one registration shares: date, office, route, nationality, and how names are written."""
+
     __slots__ = ("arrival", "foreign", "home", "home_country", "key_base", "langs", "langs_nat", "met_at",
                  "nat", "office", "profile", "reg", "stateless", "transit")
 
@@ -914,10 +914,17 @@ class _Series:
         self.prefixes, self.digits = shape
         self.issued = 0
         base = zlib.crc32(f"{seed}:{host}:{state}:{kind}".encode())  # nodes do not share series
-        self.keys = tuple((base * (i + 7) * 2654435761) & 0xFFFFFFFF for i in range(4))
+        keys = [(base * (i + 7) * 2654435761) & 0xFFFFFFFF for i in range(4)]
+        for i in (0, 2):  # multipliers prime to 10 keep the maps one-to-one
+            keys[i] |= 1
+            if keys[i] % 5 == 0:
+                keys[i] += 2
+        self.keys = tuple(keys)
 
 
 class _Pending:
+    """A household waiting to be registered again (a duplicate for deduplication to find)."""
+
     __slots__ = ("household", "members")
 
     def __init__(self, household: _Household, members: list[_Member]) -> None:
@@ -926,6 +933,8 @@ class _Pending:
 
 
 class _Generator:
+    """The state of one stream: its random generator, counters and the queue of re-registrations."""
+
     def __init__(self, *, seed: int, people: int, host: str, today: date, n_offices: int,
                  duplicate_rate: float) -> None:
         self.rng = random.Random(seed)
@@ -1012,7 +1021,8 @@ class _Generator:
         house.office = self._office(house.met_at)
         house.arrival = self._arrival(house)
         house.transit = self._transit(house)
-        use_alt = rnd() < _ALT_SCRIPT.get(code, 0.0)
+        # At home, Afghans, Iranians and Pakistanis are registered in their own script.
+        use_alt = rnd() < _ALT_SCRIPT.get(code, 0.0) and house.foreign
         roll = rnd()
         variant = 0 if roll < 0.7 else 1 if roll < 0.9 else 2
         house.key_base = use_alt | variant << 2 | house.foreign << 4 | self.view << 5
@@ -1104,7 +1114,8 @@ class _Generator:
         if code == "AFG":
             return 3
         if code in ("IRN", "PAK"):
-            return 3 if roll < 0.35 else 0
+            # Registration forms ask a child's father's name; adults' is recorded less often.
+            return 3 if roll < (0.35 if year < 2006 else 0.9) else 0
         return 0
 
     def _lineage(self, nat: _Nat, year: int, father: _Given) -> _Family | None:
@@ -1428,8 +1439,8 @@ class _Generator:
         nationalities: tuple[str, ...]
         if house.stateless:
             nationalities = _STATELESS
-        elif not documents and house.met_at == "detention" and rnd() < 0.3:
-            nationalities = _UNKNOWN  # no papers, and the person's word was not taken
+        elif not documents and age >= 18 and house.met_at == "detention" and rnd() < 0.3:
+            nationalities = _UNKNOWN  # an adult without papers whose word was not taken
         elif nat.code in ("TJK", "KGZ") and age >= 18 and rnd() < 0.02:
             nationalities = (nat.code, "RUS")  # dual citizens, allowed by both states
         else:
@@ -1571,9 +1582,12 @@ class _Generator:
         rnd, reg, birth = self.rnd, house.reg, member.birth
         docs: list[DemoDocument] = []
         if house.stateless:
-            if member.born_in in nd.CITIES[self.host] and rnd() < 0.3:
+            # Former Soviet states register births and certify statelessness; Afghanistan, Iran and
+            # Pakistan give stateless people no papers.
+            papers = self.host not in ("AFG", "IRN", "PAK")
+            if papers and member.born_in in nd.CITIES[self.host] and rnd() < 0.3:
                 docs.append(self._birth_certificate(self.host, birth, reg))
-            if age >= 16 and rnd() < 0.15:
+            if papers and age >= 16 and rnd() < 0.15:
                 # The host's certificate of a stateless person, valid ten years.
                 issue = max(reg - int(rnd() * 3000), birth + int(16 * _YEAR))
                 docs.append(DemoDocument("other", self._number(self.host, "other"), self.host,
@@ -1603,7 +1617,13 @@ class _Generator:
         return tuple(docs)
 
     def _passport(self, state: str, birth: int, reg: int, validity: int) -> DemoDocument:
-        lo = max(birth + 30, reg - int(validity * _YEAR * 1.2))
+        # Issued within about one validity period before registration (a fifth have expired): adults carry an
+        # adult passport, children a five-year one.
+        adult_from = birth + int(16 * _YEAR)
+        if adult_from < reg - 1:
+            lo = max(adult_from, reg - int(validity * _YEAR * 1.2))
+        else:
+            lo = max(birth + 30, reg - int(5 * _YEAR * 1.2))
         hi = max(lo, reg - 1)
         issue = lo + int(self.rnd() * (hi - lo + 1))
         years = 5 if (issue - birth) < 16 * _YEAR else validity
@@ -1739,21 +1759,27 @@ class _Generator:
         roll = rnd()
         house.transit = old.transit if roll < 0.7 else () if roll < 0.9 else old.transit[:1]
         mode = self._pick(_DUP_MODES)
+        no_patronymic, father_as_family = rnd() < 0.3, rnd() < 0.35
         out = []
         for member in members:
-            person = self._variant(house, member, mode)
+            person = self._variant(house, member, mode, no_patronymic=no_patronymic,
+                                   father_as_family=father_as_family)
             out.append(DemoMember(person, member.rel))
         return self._registration_record(house, out)
 
-    def _variant(self, house: _Household, member: _Member, mode: str) -> DemoPerson:
-        """The same human registered again by another officer: other spellings, other dates, fewer papers."""
+    def _variant(self, house: _Household, member: _Member, mode: str, *, no_patronymic: bool,
+                 father_as_family: bool) -> DemoPerson:
+        """The same human registered again by another officer: other spellings, other dates, fewer papers.
+
+        `mode` and the two flags are the officer's habits, the same for the whole household.
+        """
         rnd, reg = self.rnd, house.reg
         original = member.demo
         assert original is not None
         names = self._variant_names(member, mode)
-        if member.patr is not None and rnd() < 0.3:
+        if member.patr is not None and no_patronymic:
             names = [name for name in names if name.part != "patronymic"]
-        if member.nat.code == "AFG" and member.family is None and member.patr is not None and rnd() < 0.35:
+        elif father_as_family and member.family is None and member.patr and member.nat.code == "AFG":
             # The officer put the father's name in the family-name field.
             names = [DemoName("family", name.spellings) if name.part == "patronymic" else name
                      for name in names]
@@ -1792,8 +1818,9 @@ class _Generator:
             phone = self._phone(house, original.profiles)
         profiles, needs = original.profiles, original.specific_needs
         age = (reg - birth_date.toordinal()) / _YEAR
-        if "unaccompanied_child" in profiles and age < 12:
-            birth_date, precision = original.birth_date, original.birth_date_precision  # keep the assessed age
+        if "unaccompanied_child" in profiles and age < 12 and original.birth_date is not None:
+            # The assessed age stands: a misread date must not make the child younger than twelve.
+            birth_date, precision = original.birth_date, original.birth_date_precision
             age = (reg - birth_date.toordinal()) / _YEAR
         if "unaccompanied_child" in profiles and age >= 18:
             profiles = tuple(p for p in profiles if p != "unaccompanied_child") or ("asylum_seeker",)

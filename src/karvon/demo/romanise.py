@@ -133,6 +133,15 @@ _LATIN_TO_CYR: dict[str, _Rules] = {
         after_vowel={"y": "й", "ye": "йе"},
         vowels="aeiou",
     ),
+    # The same as a Tajik officer writes them: Persian names keep their Tajik letters (ҳ ҷ қ ғ, -улло).
+    "tgk": _Rules(
+        _table("llah>лло you>ю kh>х sh>ш ch>ч zh>ж gh>ғ ph>ф th>т dh>д ck>к ya>я yu>ю yo>ё ye>е ee>и oo>у "
+               "ou>у aa>о ai>ай ei>ей a>а b>б c>к d>д e>е f>ф g>г h>ҳ i>и j>ҷ k>к l>л m>м n>н o>о p>п q>қ "
+               "r>р s>с t>т u>у v>в w>в x>кс y>и z>з"),
+        initial={"e": "э", "y": "й"},
+        after_vowel={"y": "й", "ye": "йе"},
+        vowels="aeiou",
+    ),
     "tuk": _Rules(
         _table("ýe>е ýa>я ýu>ю ýo>ё ýü>ю ýä>я a>а b>б ç>ч d>д e>е ä>а f>ф g>г h>х i>и j>дж ž>ж k>к l>л m>м "
                "n>н ň>н o>о ö>о p>п r>р s>с ş>ш t>т u>у ü>у w>в y>ы ý>й z>з"),
@@ -185,7 +194,7 @@ def uzbek_cyrillic(text: str) -> str:
     return _UZ_TO_CYR.apply(text)
 
 
-def latin_to_cyrillic(text: str, lang: Literal["en", "tuk", "tur"]) -> str:
+def latin_to_cyrillic(text: str, lang: Literal["en", "tgk", "tuk", "tur"]) -> str:
     """A Latin-script name as a Russian-speaking officer writes it in Cyrillic."""
     return _LATIN_TO_CYR[lang].apply(text)
 

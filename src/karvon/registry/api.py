@@ -20,9 +20,11 @@ from karvon.registry.contracts import (
     NameInput,
     PersonCard,
     PersonInput,
+    FieldError,
     ProfileInput,
     RegistrationInput,
     SearchQuery,
+    UnableToValidate,
 )
 from karvon.registry.models import Person
 from karvon.registry.mrz import UnableToParseMrz, parse_mrz
@@ -98,6 +100,13 @@ class MemberIn(Schema):
     relationship: Literal["principal", "spouse", "child", "parent", "sibling", "grandchild", "grandparent", "in_law",
                           "nephew_niece", "uncle_aunt", "cousin", "foster_child", "other_relative", "unrelated"]
     person: PersonIn
+
+
+class MemberRegisterIn(Schema):
+    relationship: Literal["spouse", "child", "parent", "sibling", "grandchild", "grandparent", "in_law",
+                          "nephew_niece", "uncle_aunt", "cousin", "foster_child", "other_relative", "unrelated"]
+    person: PersonIn
+    registration: RegistrationIn
 
 
 class HouseholdRegisterIn(Schema):
@@ -252,6 +261,17 @@ class HouseholdMoveIn(Schema):
     on_date: date
 
 
+def _as_body_paths(exc: UnableToValidate, strip: str = "") -> UnableToValidate:
+    """Domain errors named as the request body names them: person.names.0.text, registration.arrival_date."""
+    errors = []
+    for error in exc.errors:
+        field = error.field.removeprefix(strip)
+        if not field.startswith(("registration.", "relationship")):
+            field = f"person.{field}"
+        errors.append(FieldError(field, error.code, error.message))
+    return UnableToValidate(errors)
+
+
 def _household_out(ctx_request: HttpRequest, household_uuid: uuid.UUID) -> HouseholdOut:
     file = selectors.household_file(ctx=api_context(ctx_request), household_uuid=household_uuid)
 
@@ -266,8 +286,11 @@ def _household_out(ctx_request: HttpRequest, household_uuid: uuid.UUID) -> House
 @router.post("/persons", response={201: PersonOut}, summary="Register a person met alone")
 def person_register(request: HttpRequest, payload: PersonRegisterIn) -> Status:
     ctx = api_context(request)
-    person = services.person_register(ctx=ctx, person=payload.person.to_input(),
-                                      registration=payload.registration.to_input())
+    try:
+        person = services.person_register(ctx=ctx, person=payload.person.to_input(),
+                                          registration=payload.registration.to_input())
+    except UnableToValidate as exc:
+        raise _as_body_paths(exc) from None
     created = selectors.person_get_for_write(ctx=ctx, person_uuid=person.uuid, capability=Capability.PERSON_REGISTER)
     return Status(201, PersonOut.of(created))
 
@@ -301,8 +324,11 @@ def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> PersonOut:
 @router.put("/persons/{person_uuid}", response=PersonOut, summary="Change a person (optimistic locking by version)")
 def person_update(request: HttpRequest, person_uuid: uuid.UUID, payload: PersonUpdateIn) -> PersonOut:
     ctx = api_context(request)
-    person = services.person_update(ctx=ctx, person_uuid=person_uuid, based_on_version=payload.version,
-                                    person=payload.person.to_input())
+    try:
+        person = services.person_update(ctx=ctx, person_uuid=person_uuid, based_on_version=payload.version,
+                                        person=payload.person.to_input())
+    except UnableToValidate as exc:
+        raise _as_body_paths(exc) from None
     return PersonOut.of(selectors.person_get_for_write(ctx=ctx, person_uuid=person.uuid))
 
 
@@ -321,14 +347,16 @@ def household_detail(request: HttpRequest, household_uuid: uuid.UUID) -> Househo
 
 
 @router.post("/households/{household_uuid}/members", response={201: PersonOut})
-def household_member_add(request: HttpRequest, household_uuid: uuid.UUID, payload: MemberIn,
-                         registration: RegistrationIn) -> Status:
+def household_member_add(request: HttpRequest, household_uuid: uuid.UUID, payload: MemberRegisterIn) -> Status:
     ctx = api_context(request)
-    person = services.household_member_add(
-        ctx=ctx, household_uuid=household_uuid,
-        member=MemberInput(person=payload.person.to_input(), relationship=payload.relationship),
-        registration=registration.to_input(),
-    )
+    try:
+        person = services.household_member_add(
+            ctx=ctx, household_uuid=household_uuid,
+            member=MemberInput(person=payload.person.to_input(), relationship=payload.relationship),
+            registration=payload.registration.to_input(),
+        )
+    except UnableToValidate as exc:
+        raise _as_body_paths(exc, strip="member.") from None
     created = selectors.person_get_for_write(ctx=ctx, person_uuid=person.uuid, capability=Capability.PERSON_REGISTER)
     return Status(201, PersonOut.of(created))
 

@@ -38,7 +38,7 @@ def _scoped(ctx: AccessContext, capability: Capability) -> QuerySet[Person]:
     if not offices:
         return Person.objects.none()
     in_scope = Registration.objects.filter(person=OuterRef("pk"), office_id__in=offices)
-    return Person.objects.filter(Exists(in_scope))
+    return Person.objects.filter(Exists(in_scope), merged_into__isnull=True)
 
 
 def person_scope(*, ctx: AccessContext) -> QuerySet[Person]:

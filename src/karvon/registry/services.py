@@ -22,6 +22,7 @@ from karvon.accounts.models import Office
 from karvon.accounts.roles import Capability
 from karvon.audit.models import AuditEvent
 from karvon.audit.services import audit_record
+from karvon.matching.tasks import duplicate_check_enqueue
 from karvon.registry import validation
 from karvon.registry.contracts import (
     ChangeByOthers,
@@ -205,6 +206,8 @@ def household_register(*, ctx: AccessContext, registration: RegistrationInput, m
         audit_record(actor=ctx.user, action="household.create", object_type="household",
                      object_id=str(household.uuid), occurred_at=ctx.now, ip_address=ctx.ip_address,
                      changes={"members": len(members)})
+        person_ids = list(household.memberships.values_list("person_id", flat=True))
+        transaction.on_commit(lambda: duplicate_check_enqueue(person_ids))
     return household
 
 
@@ -231,6 +234,7 @@ def household_member_add(*, ctx: AccessContext, household_uuid: uuid.UUID, membe
                      person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
                      changes={"version": 1, "household": str(household.uuid),
                               "fields": _diff({}, person_snapshot(person))})
+        transaction.on_commit(lambda: duplicate_check_enqueue([person.pk]))
     return person
 
 
@@ -344,7 +348,7 @@ def profile_record(*, ctx: AccessContext, person_uuid: uuid.UUID, office_id: int
 
 def referral_decide(*, ctx: AccessContext, referral_id: int, decision: str, note: str) -> ReferralSuggestion:
     """The officer accepts or declines a suggested referral; declining needs a reason."""
-    require_capability(ctx, Capability.PROFILE_EDIT)
+    require_capability(ctx, Capability.REFERRAL_DECIDE)
     errors: list[FieldError] = []
     if decision not in (ReferralDecision.ACCEPTED, ReferralDecision.DECLINED):
         errors.append(FieldError("decision", "invalid_choice", _("Choose to refer or not to refer.")))
@@ -354,7 +358,7 @@ def referral_decide(*, ctx: AccessContext, referral_id: int, decision: str, note
         raise UnableToValidate(errors)
     with transaction.atomic():
         referral = ReferralSuggestion.objects.select_for_update().select_related("person").get(pk=referral_id)
-        person_get_for_write(ctx=ctx, person_uuid=referral.person.uuid, capability=Capability.PROFILE_EDIT)
+        person_get_for_write(ctx=ctx, person_uuid=referral.person.uuid, capability=Capability.REFERRAL_DECIDE)
         if referral.decision != ReferralDecision.PENDING:
             raise UnableToValidate([FieldError("decision", "already_decided",
                                                _("This referral was already decided."))])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from karvon.accounts.access import office_ids_in_scope, require_capability
 from karvon.accounts.models import Office
 from karvon.accounts.roles import Capability
+from karvon.matching.selectors import likely_same_people
 from karvon.registry import selectors, services
 from karvon.registry.contracts import MemberInput, SearchQuery, UnableToSaveStaleEdit, UnableToValidate
 from karvon.registry.forms import PersonEditForm, PersonForm, ProfileForm, RegistrationForm, RelationshipForm, SearchForm
@@ -177,10 +178,8 @@ def person_similar(request: HttpRequest) -> HttpResponse:
     """HTMX: likely existing people for the names being typed (search before create)."""
     ctx = request_context(request)
     form = PersonForm(request.POST, prefix="p")
-    cards = []
-    if form.is_valid():
-        cards = selectors.person_similar(ctx=ctx, draft=form.to_input())
-    return render(request, "registry/partials/similar.html", {"cards": cards})
+    likely = likely_same_people(ctx=ctx, draft=form.to_input()) if form.is_valid() else []
+    return render(request, "registry/partials/similar.html", {"likely": likely})
 
 
 @access_required

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from karvon.accounts.access import AccessContext, UnableToAccess
 from karvon.accounts.models import User
+from karvon.web.client_address import client_address
 
 
 def request_context(request: HttpRequest) -> AccessContext:
@@ -20,7 +21,7 @@ def request_context(request: HttpRequest) -> AccessContext:
     if ctx is None:
         user = request.user
         assert isinstance(user, User)
-        ctx = AccessContext(user=user, now=timezone.now(), ip_address=request.META.get("REMOTE_ADDR"))
+        ctx = AccessContext(user=user, now=timezone.now(), ip_address=client_address(request))
         request._karvon_ctx = ctx  # type: ignore[attr-defined]
     return ctx
 

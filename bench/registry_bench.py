@@ -1,0 +1,616 @@
+"""Registry benchmark on PostgreSQL: bulk demo load, registration through the API, and the name search.
+
+    .venv/bin/python bench/registry_bench.py --people 1000000 --requests 2000 --concurrency 10
+
+Steps (see bench/README.md): (1) drop and re-create the benchmark database, migrate, and time
+`karvon demo_load --people N` as a child process (wall time, rows/s, peak RSS); (2) start gunicorn on 127.0.0.1
+with production settings (KARVON_DEBUG=false); (3) POST /api/v1/persons with fresh generated people from
+`--concurrency` client threads; (4) GET /api/v1/persons?q=... with queries sampled from the loaded data, reported
+per kind of query. Every phase sends a bounded number of requests; the server is stopped at the end.
+Only the standard library and the project's own dependencies are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/karvon_bench"
+TARGETS = {"load_seconds": 600.0, "register_p95_ms": 50.0, "search_p95_ms": 100.0}
+
+
+# --- Output --------------------------------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+
+    def fmt(row: list[str]) -> str:
+        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        return "| " + " | ".join(cells) + " |"
+
+    return "\n".join([title, line, fmt(header), line, *[fmt(r) for r in rows], line])
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+# --- The machine and the database ----------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = "?"
+    try:
+        for text in Path("/proc/cpuinfo").read_text().splitlines():
+            if text.startswith("model name"):
+                cpu = text.split(":", 1)[1].strip()
+                break
+        mem_kb = next(int(t.split()[1]) for t in Path("/proc/meminfo").read_text().splitlines()
+                      if t.startswith("MemTotal"))
+        memory = f"{mem_kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        memory = "?"
+    return {"cpus": str(os.cpu_count()), "cpu": cpu, "memory": memory,
+            "python": platform.python_version(), "os": platform.platform()}
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def psql(url: str, sql: str, *, database: str | None = None) -> str:
+    """One statement through psql (the admin steps run outside Django: DROP/CREATE DATABASE)."""
+    parts = urllib.parse.urlsplit(url)
+    target = parts._replace(path="/" + (database or parts.path.lstrip("/"))).geturl().replace("postgres://", "postgresql://", 1)
+    result = subprocess.run(["psql", target, "-v", "ON_ERROR_STOP=1", "-Atqc", sql], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"psql failed: {sql}\n{result.stderr}")
+    return result.stdout.strip()
+
+
+def database_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+def recreate_database(url: str) -> None:
+    name = database_name(url)
+    if not re.fullmatch(r"[a-z0-9_]*bench[a-z0-9_]*", name):
+        raise SystemExit(f"refusing to drop {name!r}: the benchmark database's name must contain 'bench'")
+    psql(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", database="postgres")
+    psql(url, f"CREATE DATABASE {name}", database="postgres")
+
+
+def drop_database(url: str) -> None:
+    name = database_name(url)
+    if "bench" in name:
+        psql(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", database="postgres")
+
+
+def child_env(url: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "karvon.config.settings", "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+@dataclass
+class LoadFigures:
+    people: int
+    households: int
+    seconds_command: float  # wall time of `karvon demo_load`, process start to exit
+    seconds_loader: float  # as reported by demo_people_load (generation and insert only)
+    peak_rss_mib: float
+    rows: int
+    database_size: str
+
+
+def run_load(url: str, people: int) -> LoadFigures:
+    karvon = str(VENV_BIN / "karvon")
+    log("migrating")
+    subprocess.run([karvon, "migrate", "--no-input", "-v0"], env=child_env(url), check=True)
+    log(f"loading {people:,} people (karvon demo_load)")
+    started = time.perf_counter()
+    proc = subprocess.Popen([karvon, "demo_load", "--people", str(people)], env=child_env(url),
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    output = []
+    for text in proc.stdout:
+        output.append(text)
+        log("  " + text.strip())
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"demo_load failed with exit code {proc.returncode}")
+    match = re.search(r"Loaded ([\d,]+) people in ([\d,]+) households in ([\d.]+) s", "".join(output))
+    if not match:
+        raise SystemExit("demo_load did not report what it loaded")
+    tables = ["registry_person", "registry_personname", "registry_namesearchkey", "registry_personnationality",
+              "registry_personlanguage", "registry_identitydocument", "registry_household",
+              "registry_householdmembership", "registry_registration", "registry_profilerecord",
+              "registry_specificneed", "registry_referralsuggestion"]
+    rows = int(psql(url, " + ".join(f"(SELECT count(*) FROM {t})" for t in tables).join(["SELECT ", ""])))
+    size = psql(url, "SELECT pg_size_pretty(pg_database_size(current_database()))")
+    return LoadFigures(people=int(match.group(1).replace(",", "")), households=int(match.group(2).replace(",", "")),
+                       seconds_command=seconds, seconds_loader=float(match.group(3)),
+                       peak_rss_mib=usage.ru_maxrss / 1024, rows=rows, database_size=size)
+
+
+# --- Data for the requests (Django in this process, on the benchmark database) -------------------------------
+
+
+def django_setup(url: str) -> None:
+    os.environ.update(child_env(url))
+    import django
+
+    django.setup()
+
+
+@dataclass
+class Fixture:
+    token: str
+    office_id: int
+    office_name: str
+    people_in_db: int
+
+
+def fixture() -> Fixture:
+    from django.utils import timezone
+
+    from karvon.accounts.access import AccessContext, office_ids_in_scope
+    from karvon.accounts.models import Office, User
+    from karvon.accounts.roles import Capability
+    from karvon.accounts.services import api_token_issue
+    from karvon.registry.models import Person
+
+    officer = User.objects.get(username="officer")
+    if not officer.check_password("karvon-demo"):
+        raise SystemExit("the demo user 'officer' does not have the demo password")
+    now = timezone.now()
+    offices = office_ids_in_scope(AccessContext(user=officer, now=now), Capability.PERSON_REGISTER)
+    office = Office.objects.get(pk=min(offices))
+    issued = api_token_issue(user=officer, name="registry benchmark", now=now, valid_days=1)
+    return Fixture(token=issued.secret, office_id=office.pk, office_name=office.name,
+                   people_in_db=Person.objects.count())
+
+
+def registration_payloads(count: int, office_id: int, seed: int) -> list[bytes]:
+    """Fresh people from the demo generator (another seed than the load), as the API's JSON bodies."""
+    from karvon.demo.generator import generate_registrations
+
+    # The server's "today" is the UTC date; a day earlier is never in its future.
+    today = datetime.now(UTC).date() - timedelta(days=1)
+    payloads: list[bytes] = []
+    for registration in generate_registrations(seed=seed, people=count * 2, host_state="KAZ", today=today):
+        for member in registration.members:
+            person = member.person
+            names = [{"part": n.part, "text": s.text, "script": s.script, "source": s.source}
+                     for n in person.names for s in n.spellings][:60]
+            body = {
+                "person": {
+                    "names": names, "sex": person.sex,
+                    "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+                    "birth_date_precision": person.birth_date_precision,
+                    "nationalities": list(dict.fromkeys(person.nationalities))[:5],
+                    "place_of_birth": person.place_of_birth, "languages": list(dict.fromkeys(person.languages)),
+                    "phone": person.phone,
+                    "documents": [{"doc_type": d.doc_type, "number": d.number, "issuing_state": d.issuing_state,
+                                   "issue_date": d.issue_date.isoformat() if d.issue_date else None,
+                                   "expiry_date": d.expiry_date.isoformat() if d.expiry_date else None}
+                                  for d in person.documents],
+                },
+                "registration": {
+                    "office_id": office_id, "registered_on": registration.registered_on.isoformat(),
+                    "met_at": registration.met_at,
+                    "arrival_date": registration.arrival_date.isoformat() if registration.arrival_date else None,
+                    "transit_countries": list(registration.transit_countries),
+                    "referred_by": "UNHCR" if registration.met_at == "referral" else "",
+                },
+            }
+            payloads.append(json.dumps(body, ensure_ascii=False).encode())
+            if len(payloads) == count:
+                return payloads
+    return payloads
+
+
+QUERY_KINDS = [
+    ("family_cyrl", "family name, Cyrillic"),
+    ("family_latn", "family name, Latin"),
+    ("family_arab", "family name, Arabic"),
+    ("given_family_cyrl", "given + family, Cyrillic"),
+    ("given_family_latn", "given + family, Latin"),
+    ("given_family_arab", "given + family, Arabic"),
+    ("misspelled", "family or given+family, one typo"),
+    ("common", "very common name (Muhammad, Karimov)"),
+    ("document", "document number"),
+    ("birth_date", "date of birth (dd.mm.yyyy)"),
+]
+COMMON_NAMES = ["Muhammad", "Karimov", "Мухаммад", "Каримов", "Muhammad Karimov", "Каримова", "Mohammad"]
+
+
+def misspell(text: str, rng: random.Random) -> str:
+    """One typing error in the longest word: a letter dropped, doubled, swapped with the next, or replaced."""
+    words = text.split()
+    index = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[index]
+    if len(word) < 4:
+        return text
+    at = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(["drop", "double", "swap", "vowel"])
+    if kind == "drop":
+        word = word[:at] + word[at + 1:]
+    elif kind == "double":
+        word = word[:at] + word[at] + word[at:]
+    elif kind == "swap":
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    else:
+        vowels = "аоеиуы" if unicodedata.name(word[0], "").startswith("CYRILLIC") else "aoeiu"
+        candidates = [i for i, ch in enumerate(word) if ch.lower() in vowels and i > 0]
+        if candidates:
+            i = rng.choice(candidates)
+            word = word[:i] + rng.choice([v for v in vowels if v != word[i].lower()]) + word[i + 1:]
+    words[index] = word
+    return " ".join(words)
+
+
+def search_queries(count: int, office_id: int, seed: int) -> list[tuple[str, str]]:
+    """(kind, q) pairs sampled from people registered at the officer's office, kinds interleaved at random."""
+    from django.db.models import Max
+
+    from karvon.registry.models import IdentityDocument, Person, PersonName, Registration
+
+    rng = random.Random(seed)
+    max_id = Person.objects.aggregate(m=Max("pk"))["m"] or 0
+    wanted = max(40, count // len(QUERY_KINDS) + 1)
+    pools: dict[str, list[str]] = defaultdict(list)
+    attempts = 0
+    while attempts < 20 and min((len(pools[k]) for k, _ in QUERY_KINDS if k != "common"), default=0) < wanted:
+        attempts += 1
+        sample = rng.sample(range(1, max_id + 1), min(max_id, 4000))
+        in_scope = set(Registration.objects.filter(person_id__in=sample, office_id=office_id)
+                       .values_list("person_id", flat=True))
+        names: dict[int, list[PersonName]] = defaultdict(list)
+        for name in PersonName.objects.filter(person_id__in=in_scope).order_by("person_id", "position"):
+            names[name.person_id].append(name)
+        for person_id, spellings in names.items():
+            for script, suffix in (("Cyrl", "cyrl"), ("Latn", "latn"), ("Arab", "arab")):
+                family = [n.text for n in spellings if n.part == "family" and n.script == script]
+                given = [n.text for n in spellings if n.part == "given" and n.script == script]
+                if family:
+                    pools[f"family_{suffix}"].append(rng.choice(family))
+                    if given:
+                        pools[f"given_family_{suffix}"].append(f"{rng.choice(given)} {rng.choice(family)}")
+            family_any = [n.text for n in spellings if n.part == "family" and n.script in ("Cyrl", "Latn")]
+            given_any = [n.text for n in spellings if n.part == "given" and n.script in ("Cyrl", "Latn")]
+            if family_any:
+                text = rng.choice(family_any)
+                if given_any and rng.random() < 0.5:
+                    text = f"{rng.choice(given_any)} {text}"
+                typo = misspell(text, rng)
+                if typo != text:
+                    pools["misspelled"].append(typo)
+            del person_id
+        for number in IdentityDocument.objects.filter(person_id__in=in_scope).values_list("number", flat=True):
+            pools["document"].append(number)
+        for birth in Person.objects.filter(pk__in=in_scope, birth_date__isnull=False).values_list("birth_date",
+                                                                                                  flat=True):
+            pools["birth_date"].append(birth.strftime("%d.%m.%Y"))
+    pools["common"] = COMMON_NAMES
+    per_kind = max(1, count // len(QUERY_KINDS))
+    queries = [(kind, rng.choice(pools[kind])) for kind, _ in QUERY_KINDS if pools[kind] for _ in range(per_kind)]
+    rng.shuffle(queries)
+    return queries
+
+
+# --- The server ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    port: int
+    workers: int
+    threads: int
+    proc: subprocess.Popen[bytes] | None = None
+    log_path: Path = field(default_factory=lambda: Path(os.environ.get("TMPDIR", "/tmp")) / "karvon-bench-gunicorn.log")
+
+    def settings(self) -> dict[str, str]:
+        return {"server": "gunicorn", "bind": f"127.0.0.1:{self.port}", "workers": str(self.workers),
+                "threads": str(self.threads), "worker class": "gthread" if self.threads > 1 else "sync",
+                "KARVON_DEBUG": "false", "KARVON_DB_CONN_MAX_AGE": os.environ.get("KARVON_DB_CONN_MAX_AGE", "60"),
+                "KARVON_TASKS_BACKEND": os.environ.get("KARVON_TASKS_BACKEND", "(default)")}
+
+    def start(self, url: str) -> None:
+        env = child_env(url, KARVON_DEBUG="false", KARVON_SECRET_KEY=secrets.token_urlsafe(48),
+                        KARVON_ALLOWED_HOSTS="127.0.0.1,localhost", KARVON_LOG_LEVEL="WARNING")
+        command = [str(VENV_BIN / "gunicorn"), "karvon.config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+                   "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "60",
+                   "--backlog", "256", "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+                   "--error-logfile", str(self.log_path)]
+        log("starting " + " ".join(command[1:]))
+        self.proc = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not start listening within 60 s")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)  # the process group of the master we started, and its workers
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+# --- The load generator --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    kind: str
+    status: int
+    seconds: float
+    detail: str = ""
+
+
+def run_clients(port: int, token: str, requests: list[tuple[str, str, str, bytes | None]], concurrency: int,
+                check: Callable[[int, bytes], str] | None = None) -> tuple[list[Result], float]:
+    """Send the (kind, method, path, body) requests from `concurrency` threads, each as fast as answers come
+    (a closed loop, no pause between requests). Returns the results and the wall time."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
+               "Content-Type": "application/json", "Accept-Language": "en"}
+    work: Iterator[tuple[str, str, str, bytes | None]] = iter(requests)
+    lock = threading.Lock()
+    results: list[Result] = []
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine: list[Result] = []
+        while True:
+            with lock:
+                item = next(work, None)
+            if item is None:
+                break
+            kind, method, path, body = item
+            started = time.perf_counter()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                content = response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException) as exc:
+                connection.close()
+                mine.append(Result(kind, 0, time.perf_counter() - started, type(exc).__name__))
+                continue
+            elapsed = time.perf_counter() - started
+            mine.append(Result(kind, status, elapsed, check(status, content) if check else ""))
+        connection.close()
+        with lock:
+            results.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def summarise(label: str, results: list[Result], wall: float, expected: int) -> list[str]:
+    ok = [r.seconds * 1000 for r in results if r.status == expected]
+    errors = len(results) - len(ok)
+    if not ok:
+        return [label, str(len(results)), str(errors), "-", "-", "-", "-", "-", "-"]
+    return [label, str(len(results)), str(errors), f"{len(results) / wall:.1f}", f"{statistics.mean(ok):.1f}",
+            f"{percentile(ok, 50):.1f}", f"{percentile(ok, 95):.1f}", f"{percentile(ok, 99):.1f}", f"{max(ok):.1f}"]
+
+
+LATENCY_HEADER = ["scenario", "requests", "errors", "req/s", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"]
+
+
+# --- Main ----------------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=1_000_000, help="demo people to load (default 1,000,000)")
+    parser.add_argument("--skip-load", action="store_true", help="keep the database as it is; no drop, no load")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per scenario (default 2000)")
+    parser.add_argument("--concurrency", type=int, default=10, help="client threads (default 10)")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+                        help=f"the benchmark database, dropped and re-created (default {DEFAULT_DATABASE_URL})")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1)")
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the requests' people and queries")
+    parser.add_argument("--vacuum", action="store_true",
+                        help="VACUUM ANALYZE the registry after the load, before the requests (timed apart)")
+    parser.add_argument("--drop-after", action="store_true", help="drop the benchmark database at the end")
+    args = parser.parse_args()
+    if shutil.which("psql") is None:
+        raise SystemExit("psql (the PostgreSQL client) is needed")
+    url = args.database_url
+    print(table("Machine", ["", "value"], [[k, v] for k, v in machine().items()]
+                + [["PostgreSQL", psql(url, "SHOW server_version", database="postgres")],
+                   ["load average at start", load_average()]]))
+    figures: list[list[str]] = []
+    load: LoadFigures | None = None
+    if not args.skip_load:
+        recreate_database(url)
+        load = run_load(url, args.people)
+        figures += [
+            ["load: people / households", f"{load.people:,} / {load.households:,}", ""],
+            ["load: karvon demo_load wall time", f"{load.seconds_command:.1f} s",
+             f"target ≤ {TARGETS['load_seconds']:.0f} s: {'met' if load.seconds_command <= TARGETS['load_seconds'] else 'NOT met'}"],
+            ["load: generate + insert (loader's own figure)", f"{load.seconds_loader:.1f} s", ""],
+            ["load: rows inserted", f"{load.rows:,}", "12 registry tables"],
+            ["load: rows/s (command wall time)", f"{load.rows / load.seconds_command:,.0f}",
+             f"{load.people / load.seconds_command:,.0f} people/s"],
+            ["load: peak RSS of the loader", f"{load.peak_rss_mib:.0f} MiB", "karvon demo_load process"],
+            ["load: database size", load.database_size, ""],
+        ]
+    if args.vacuum:
+        started = time.perf_counter()
+        psql(url, "VACUUM (ANALYZE)")
+        figures.append(["VACUUM ANALYZE after the load", f"{time.perf_counter() - started:.1f} s", "not in the load time"])
+    django_setup(url)
+    fix = fixture()
+    if fix.people_in_db == 0:
+        raise SystemExit("no people in the database: run without --skip-load")
+    log(f"{fix.people_in_db:,} people; officer's office {fix.office_name} (id {fix.office_id})")
+    payloads = registration_payloads(args.requests + args.requests // 5 + 20, fix.office_id, seed=args.seed)
+    queries = search_queries(args.requests, fix.office_id, seed=args.seed)
+    server = Server(port=args.port, workers=args.workers, threads=args.threads)
+    latency: list[list[str]] = []
+    per_kind: list[list[str]] = []
+    verdicts: list[list[str]] = []
+    try:
+        server.start(url)
+
+        def created(status: int, content: bytes) -> str:
+            return "" if status == 201 else content[:300].decode(errors="replace")
+
+        # Warm-up: every worker imports, connects and plans its queries once; not counted.
+        warm = [("warm", "GET", "/api/v1/persons?q=" + urllib.parse.quote(q), None) for _, q in queries[:40]]
+        warm += [("warm", "POST", "/api/v1/persons", body) for body in payloads[:20]]
+        run_clients(args.port, fix.token, warm, args.concurrency)
+        bodies = payloads[20:]
+
+        serial_n = max(20, args.requests // 5)
+        log(f"register: {serial_n} requests from 1 client")
+        results, wall = run_clients(args.port, fix.token, [("register", "POST", "/api/v1/persons", b)
+                                                           for b in bodies[:serial_n]], 1, created)
+        latency.append(summarise("POST /persons, 1 client", results, wall, 201))
+        log(f"register: {args.requests} requests from {args.concurrency} clients")
+        results, wall = run_clients(args.port, fix.token, [("register", "POST", "/api/v1/persons", b)
+                                                           for b in bodies[serial_n:serial_n + args.requests]],
+                                    args.concurrency, created)
+        row = summarise(f"POST /persons, {args.concurrency} clients", results, wall, 201)
+        latency.append(row)
+        failures = [r.detail for r in results if r.status != 201][:3]
+        for failure in failures:
+            log("  register failed: " + failure)
+        register_p95 = float(row[6]) if row[6] != "-" else float("inf")
+        verdicts.append([f"register p95 ≤ {TARGETS['register_p95_ms']:.0f} ms ({args.concurrency} clients)",
+                         f"{register_p95:.1f} ms", "met" if register_p95 <= TARGETS["register_p95_ms"] else "NOT met"])
+
+        search_requests = [(kind, "GET", "/api/v1/persons?q=" + urllib.parse.quote(q), None) for kind, q in queries]
+        found: dict[str, list[int]] = defaultdict(list)
+        found_lock = threading.Lock()
+
+        def totals(status: int, content: bytes) -> str:
+            if status == 200:
+                total = json.loads(content)["total"]
+                with found_lock:
+                    found["all"].append(total)
+            return ""
+
+        log(f"search: {len(search_requests) // 5} requests from 1 client")
+        results, wall = run_clients(args.port, fix.token, search_requests[: max(20, len(search_requests) // 5)], 1)
+        latency.append(summarise("GET /persons?q=, 1 client", results, wall, 200))
+        log(f"search: {len(search_requests)} requests from {args.concurrency} clients")
+        kind_of_path: dict[str, str] = {p: k for k, _, p, _ in search_requests}
+        results_by_kind: dict[str, list[Result]] = defaultdict(list)
+        hits: dict[str, list[int]] = defaultdict(list)
+
+        def record(status: int, content: bytes) -> str:
+            return json.dumps(json.loads(content)["total"]) if status == 200 else content[:200].decode(errors="replace")
+
+        results, wall = run_clients(args.port, fix.token, search_requests, args.concurrency, record)
+        row = summarise(f"GET /persons?q=, {args.concurrency} clients", results, wall, 200)
+        latency.append(row)
+        for result in results:
+            results_by_kind[result.kind].append(result)
+            if result.status == 200:
+                hits[result.kind].append(int(result.detail))
+        labels = dict(QUERY_KINDS)
+        for kind, label in QUERY_KINDS:
+            kind_results = results_by_kind.get(kind, [])
+            if not kind_results:
+                per_kind.append([label, "0", "-", "-", "-", "-", "-", "-", "-", "no sample"])
+                continue
+            summary = summarise(labels[kind], kind_results, wall, 200)
+            found_share = sum(1 for h in hits[kind] if h > 0) / max(1, len(hits[kind]))
+            mean_total = statistics.mean(hits[kind]) if hits[kind] else 0
+            per_kind.append([*summary[:3], *summary[4:], f"{found_share:.0%} found, mean total {mean_total:.0f}"])
+        search_p95 = float(row[6]) if row[6] != "-" else float("inf")
+        worst = max((float(r[6]) for r in per_kind if r[6] != "-"), default=float("inf"))
+        verdicts.append([f"search p95 ≤ {TARGETS['search_p95_ms']:.0f} ms (all kinds, {args.concurrency} clients)",
+                         f"{search_p95:.1f} ms", "met" if search_p95 <= TARGETS["search_p95_ms"] else "NOT met"])
+        verdicts.append([f"search p95 ≤ {TARGETS['search_p95_ms']:.0f} ms, worst single kind", f"{worst:.1f} ms",
+                         "met" if worst <= TARGETS["search_p95_ms"] else "NOT met"])
+        del kind_of_path
+    finally:
+        server.stop()
+        if args.drop_after:
+            drop_database(url)
+    if load is not None:
+        verdicts.insert(0, [f"load ≤ {TARGETS['load_seconds']:.0f} s", f"{load.seconds_command:.1f} s",
+                            "met" if load.seconds_command <= TARGETS["load_seconds"] else "NOT met"])
+    print()
+    if figures:
+        print(table("Load", ["figure", "value", "note"], figures))
+        print()
+    print(table("Server", ["setting", "value"], [[k, v] for k, v in server.settings().items()]))
+    print()
+    print(table(f"Latency ({fix.people_in_db:,} people in the database; closed loop, no think time)",
+                LATENCY_HEADER, latency))
+    print()
+    print(table(f"Search per kind of query ({args.concurrency} clients)",
+                ["kind", "requests", "errors", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "results"],
+                per_kind))
+    print()
+    print(table("Targets", ["target", "measured", "verdict"], verdicts))
+    print(f"\nload average at the end: {load_average()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

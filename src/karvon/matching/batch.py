@@ -1,0 +1,1310 @@
+"""Batch deduplication and linkage of people with Splink on DuckDB, over karvon_match's name features."""
+
+# SQL here is assembled from this module's own column names and numbers only; values from input files
+# reach DuckDB as Arrow tables or query parameters. Hence no S608 (string-built SQL) findings.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import logging
+import math
+import multiprocessing
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type information
+
+from karvon_match import (
+    FIELDS,
+    Comparison,
+    MatchWeights,
+    PersonFeatures,
+    PersonRecord,
+    TermFrequencies,
+    blocking_keys,
+    compare,
+    person_features,
+    score,
+)
+from karvon_match.features import NameFeatures, Spelling
+
+logger = logging.getLogger(__name__)
+
+# The recipe of the feature columns and of the SQL levels over them. A stored model names the version it
+# was trained with; bump when a column or a level condition changes, and retrain.
+FEATURE_VERSION = 1
+DEFAULT_SOURCE = "input"
+# Name parts and the karvon_match field each one feeds.
+NAME_PARTS = {
+    "given": "given_name",
+    "family": "family_name",
+    "patronymic": "patronymic",
+    "place": "place_of_birth",
+}
+# Variant readings multiply across the words of a name; beyond this many whole-name keys the rest are
+# left to the skeleton and word levels.
+MAX_COMBINATIONS = 16
+JW_HIGH = 0.92
+JW_MID = 0.85
+# Two documents one edit apart mean little when the numbers are short (karvon_match.documents).
+MIN_DOCUMENT_LENGTH_FOR_EDIT = 6
+FEATURE_CHUNK = 5_000
+
+
+# --- Feature columns ---------------------------------------------------------------------------------------
+
+
+def _combinations(options: Sequence[frozenset[str]]) -> set[str]:
+    """Whole-name keys: one reading per word, words sorted so word order does not matter."""
+    if not options or any(not o for o in options):
+        return set()
+    keys: set[str] = set()
+    for combo in itertools.islice(itertools.product(*(sorted(o) for o in options)), MAX_COMBINATIONS):
+        keys.add(" ".join(sorted(combo)))
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class _NameColumns:
+    exact: list[str]
+    folds: list[str]
+    skels: list[str]
+    words: list[str]
+    wordforms: list[str]
+    exact1: str | None
+    folded: str | None
+    skel1: str | None
+    ntok: int | None
+    gender: str | None
+    stems: list[str]
+    suffix: str | None
+    roots: list[str]
+
+
+def _spelling_sets(spelling: Spelling) -> tuple[set[str], set[str]]:
+    folds = _combinations([t.folds for t in spelling.tokens]) | set(spelling.joined.folds)
+    skels = _combinations([t.skeletons for t in spelling.tokens]) | set(spelling.joined.skeletons)
+    return folds, skels
+
+
+def name_columns(names: NameFeatures) -> _NameColumns:
+    """The columns SQL compares for one name part (all spellings pooled; scalars from the first)."""
+    exact: set[str] = set()
+    folds: set[str] = set()
+    skels: set[str] = set()
+    words: set[str] = set()
+    wordforms: set[str] = set()
+    stems: set[str] = set()
+    roots: set[str] = set()
+    for spelling in names.spellings:
+        exact.add(spelling.exact)
+        spelling_folds, spelling_skels = _spelling_sets(spelling)
+        folds |= spelling_folds
+        skels |= spelling_skels
+        for token in spelling.tokens:
+            wordforms |= token.folds
+            wordforms |= {"s:" + s for s in token.skeletons}
+            stems |= token.stems
+            roots |= token.roots
+    first = names.spellings[0] if names.spellings else None
+    if first is not None:
+        words = {t.folded for t in first.tokens if t.folded}
+        words |= {"s:" + min(t.skeletons) for t in first.tokens if t.skeletons}
+    last_token = first.tokens[-1] if first is not None else None
+    return _NameColumns(
+        exact=sorted(exact),
+        folds=sorted(folds),
+        skels=sorted(skels),
+        words=sorted(words),
+        wordforms=sorted(wordforms),
+        exact1=first.exact if first is not None else None,
+        folded=" ".join(sorted(t.folded for t in first.tokens)) if first is not None else None,
+        skel1=min(first.joined.skeletons, default=None) if first is not None else None,
+        ntok=len(first.tokens) if first is not None else None,
+        gender=first.gender if first is not None else None,
+        stems=sorted(stems),
+        suffix=(last_token.suffix_kind or None) if last_token is not None else None,
+        roots=sorted(roots),
+    )
+
+
+_STR = pa.string()
+_STRS = pa.list_(pa.string())
+_NAME_SCHEMA = [
+    ("exact", _STRS), ("folds", _STRS), ("skels", _STRS), ("words", _STRS),
+    ("wordforms", _STRS), ("exact1", _STR), ("folded", _STR), ("skel1", _STR), ("ntok", pa.int32()),
+    ("gender", _STR), ("stems", _STRS),
+    ("suffix", _STR), ("roots", _STRS),
+]  # fmt: skip
+# Raw values, kept so that records can be rebuilt for karvon_match (clustering checks, review).
+_RAW_SCHEMA = [
+    ("raw_given", _STRS), ("raw_family", _STRS), ("raw_patronymic", _STRS), ("raw_place", _STR),
+    ("raw_documents", _STRS), ("stated_precision", _STR),
+]  # fmt: skip
+ROW_SCHEMA = pa.schema(
+    [("row_number", pa.int64()), ("source_dataset", _STR), ("record_id", _STR)]
+    + [(f"{part}_{name}", kind) for part in NAME_PARTS for name, kind in _NAME_SCHEMA]
+    + [
+        ("sex", _STR), ("nationality", _STR), ("birth_date", pa.date32()), ("birth_precision", _STR),
+        ("birth_year", pa.int32()), ("birth_month", pa.int32()), ("birth_day", pa.int32()),
+        ("doc_norm", _STRS), ("doc_ocr", _STRS), ("doc_first", _STR), ("blocking_keys", _STRS),
+    ]
+    + _RAW_SCHEMA
+)  # fmt: skip
+LIST_COLUMNS = [f.name for f in ROW_SCHEMA if pa.types.is_list(f.type)]
+SCALAR_COLUMNS = [
+    f.name
+    for f in ROW_SCHEMA
+    if not pa.types.is_list(f.type) and f.name not in ("row_number", "source_dataset", "record_id")
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedRecord:
+    """A record with where it came from: the file row and the dataset (registry, import, ...)."""
+
+    row_number: int
+    source_dataset: str
+    record: PersonRecord
+
+
+def feature_row(item: SourcedRecord) -> tuple[Any, ...]:
+    """One row of `ROW_SCHEMA` for a record."""
+    record = item.record
+    features = person_features(record)
+    values: list[Any] = [item.row_number, item.source_dataset, record.record_id]
+    parts: dict[str, NameFeatures] = {
+        "given": features.given,
+        "family": features.family,
+        "patronymic": features.patronymic,
+        "place": features.place,
+    }
+    for part in NAME_PARTS:
+        columns = name_columns(parts[part])
+        values.extend(getattr(columns, name) for name, _ in _NAME_SCHEMA)
+    birth = features.birth
+    value = birth.value
+    documents = features.documents
+    values.extend(
+        [
+            features.sex,
+            features.nationality,
+            value,
+            birth.precision if value is not None else None,
+            value.year if value else None,
+            value.month if value else None,
+            value.day if value else None,
+            sorted({d.normalised for d in documents}) or None,
+            sorted({d.ocr for d in documents}) or None,
+            documents[0].ocr if documents else None,
+            sorted(blocking_keys(features) | extra_blocking_keys(features)),
+            list(record.given_names),
+            list(record.family_names),
+            list(record.patronymics),
+            record.place_of_birth,
+            list(record.document_numbers),
+            record.birth_date_precision,
+        ]
+    )
+    return tuple(values)
+
+
+def _head(names: NameFeatures) -> str | None:
+    """First two letters of the first word's consonant skeleton: a coarse key that survives typos at the end."""
+    for spelling in names.spellings:
+        skeletons = spelling.tokens[0].skeletons
+        if skeletons:
+            return min(skeletons)[:2]
+    return None
+
+
+def extra_blocking_keys(features: PersonFeatures) -> set[str]:
+    """Keys beyond karvon_match's, for records whose names are badly mistyped or replaced:
+
+    * ``dg:``/``df:`` exact date of birth with the head of the given / family name skeleton,
+    * ``dp:`` exact date of birth with the place of birth,
+    * ``dh:``/``dt:`` each half of the document number with the head of the family name skeleton (one
+      mistyped digit leaves the other half intact).
+    """
+    keys: set[str] = set()
+    birth = features.birth
+    given, family = _head(features.given), _head(features.family)
+    if birth.value is not None and birth.precision == "exact":
+        day = birth.value.isoformat()
+        if given:
+            keys.add(f"dg:{day}:{given}")
+        if family:
+            keys.add(f"df:{day}:{family}")
+        for spelling in features.place.spellings[:1]:
+            keys.add(f"dp:{day}:{spelling.joined.folded}")
+    if family:
+        for document in features.documents:
+            half = len(document.ocr) // 2
+            if half >= 3:
+                keys.add(f"dh:{document.ocr[:half]}:{family}")
+                keys.add(f"dt:{document.ocr[half:]}:{family}")
+    return keys
+
+
+def _feature_batch(items: Sequence[SourcedRecord]) -> pa.RecordBatch:
+    rows = [feature_row(item) for item in items]
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in ROW_SCHEMA]
+    return pa.RecordBatch.from_arrays(
+        [pa.array(list(c), type=f.type) for c, f in zip(columns, ROW_SCHEMA, strict=True)], schema=ROW_SCHEMA
+    )
+
+
+def _chunks(items: Iterable[SourcedRecord], size: int) -> Iterator[list[SourcedRecord]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def feature_batches(items: Iterable[SourcedRecord], workers: int = 1) -> Iterator[pa.RecordBatch]:
+    """Feature batches in input order; with `workers` > 1, computed in worker processes (bounded queue)."""
+    if workers <= 1:
+        for chunk in _chunks(items, FEATURE_CHUNK):
+            yield _feature_batch(chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: list[Future[pa.RecordBatch]] = []
+        for chunk in _chunks(items, FEATURE_CHUNK):
+            pending.append(pool.submit(_feature_batch, chunk))
+            # Keep memory bounded: never more than two chunks per worker in flight.
+            while len(pending) > 2 * workers:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, parameters: Sequence[Any] | None = None) -> None:
+    """Execute a statement and drain its result (DuckDB refuses new work while a result is pending)."""
+    con.execute(sql, parameters).fetchall()
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+# --- The record table -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateRecordId:
+    """Rows that share a record_id: merged into one record (all spellings and documents kept)."""
+
+    record_id: str
+    source_dataset: str
+    row_numbers: tuple[int, ...]
+
+
+def connect(
+    database: str = ":memory:", *, memory_limit: str | None = None, temp_directory: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(database)
+    if memory_limit:
+        _run(con, f"SET memory_limit = '{memory_limit}'")
+    if temp_directory is not None:
+        _run(con, f"SET temp_directory = '{temp_directory}'")
+    # Output order is decided by explicit ORDER BY; not keeping insertion order lets DuckDB stream.
+    _run(con, "SET preserve_insertion_order = false")
+    return con
+
+
+def load_records(con: duckdb.DuckDBPyConnection, items: Iterable[SourcedRecord], *, workers: int = 1) -> int:
+    """Compute features batch by batch into the `input_rows` table; returns the number of rows."""
+    _run(con, "DROP TABLE IF EXISTS input_rows")
+    empty = pa.Table.from_batches([], schema=ROW_SCHEMA)
+    con.register("empty_rows", empty)
+    _run(con, "CREATE TABLE input_rows AS SELECT * FROM empty_rows")
+    con.unregister("empty_rows")
+    count = 0
+    for batch in feature_batches(items, workers):
+        con.register("feature_batch", batch)
+        _run(con, "INSERT INTO input_rows SELECT * FROM feature_batch")
+        con.unregister("feature_batch")
+        count += batch.num_rows
+    return count
+
+
+def merge_duplicate_ids(con: duckdb.DuckDBPyConnection, *, max_block_size: int) -> list[DuplicateRecordId]:
+    """Build `records`: one row per (source, record_id), rows sharing an id merged, integer `unique_id`.
+
+    Lists are pooled (every spelling and document of every row); scalars come from the first row that has
+    them. Blocking keys shared by more than `max_block_size` records are refined or dropped: such a key
+    (a very common name and year) would make millions of pairs that other keys mostly cover.
+    """
+    lists = ", ".join(
+        f"list_distinct(flatten(list({c}) FILTER (WHERE {c} IS NOT NULL))) AS {c}" for c in LIST_COLUMNS
+    )
+    scalars = ", ".join(
+        f"arg_min({c}, row_number) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in SCALAR_COLUMNS
+    )
+    _run(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE merged AS
+        SELECT source_dataset, record_id, min(row_number) AS row_number, count(*) AS row_count,
+               {lists}, {scalars}
+        FROM input_rows GROUP BY source_dataset, record_id
+    """,
+    )
+    # The date parts must come from one row, not each from the first row that has it.
+    _run(
+        con,
+        """
+        UPDATE merged SET birth_date = d.birth_date, birth_precision = d.birth_precision,
+            birth_year = d.birth_year, birth_month = d.birth_month, birth_day = d.birth_day
+        FROM (SELECT source_dataset, record_id, arg_min(birth_date, row_number) AS birth_date,
+                     arg_min(birth_precision, row_number) AS birth_precision,
+                     arg_min(birth_year, row_number) AS birth_year,
+                     arg_min(birth_month, row_number) AS birth_month,
+                     arg_min(birth_day, row_number) AS birth_day
+              FROM input_rows WHERE birth_date IS NOT NULL GROUP BY ALL) AS d
+        WHERE merged.row_count > 1 AND merged.source_dataset = d.source_dataset
+          AND merged.record_id = d.record_id
+    """,
+    )
+    duplicates = [
+        DuplicateRecordId(record_id, source, tuple(rows))
+        for source, record_id, rows in con.execute("""
+            SELECT source_dataset, record_id, list(row_number ORDER BY row_number) FROM input_rows
+            WHERE (source_dataset, record_id) IN (
+                SELECT (source_dataset, record_id) FROM merged WHERE row_count > 1)
+            GROUP BY ALL ORDER BY min(row_number)
+        """).fetchall()
+    ]
+    cap = int(max_block_size)
+    # Adaptive blocking: a key shared by too many records (Muhammad + 1990) is refined with a second
+    # feature (the other name's skeleton head, or the birth year) rather than dropped; a key still too
+    # large after that is dropped, its pairs left to the record's other keys.
+    _run(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE record_keys AS
+        WITH exploded AS (
+            SELECT source_dataset, record_id, given_skel1, family_skel1, birth_year,
+                   unnest(blocking_keys) AS key
+            FROM merged),
+        sized AS (SELECT *, count(*) OVER (PARTITION BY key) AS n FROM exploded),
+        refined AS (
+            SELECT source_dataset, record_id, CASE
+                WHEN n <= {cap} THEN key
+                WHEN starts_with(key, 'fy:') THEN key || '|' || coalesce(left(given_skel1, 2), '-')
+                WHEN starts_with(key, 'gy:') THEN key || '|' || coalesce(left(family_skel1, 2), '-')
+                WHEN starts_with(key, 'sk:') AND birth_year IS NOT NULL THEN key || '|' || birth_year
+                END AS key
+            FROM sized)
+        SELECT source_dataset, record_id, key
+        FROM (SELECT *, count(*) OVER (PARTITION BY key) AS n FROM refined WHERE key IS NOT NULL)
+        WHERE n <= {cap}
+    """,
+    )
+    _run(
+        con,
+        """
+        CREATE OR REPLACE TABLE records AS
+        WITH kept AS (SELECT source_dataset, record_id, list(key) AS keys FROM record_keys GROUP BY ALL)
+        SELECT row_number() OVER (ORDER BY m.source_dataset, m.row_number) AS unique_id,
+               m.* REPLACE (coalesce(kept.keys, []::VARCHAR[]) AS blocking_keys)
+        FROM merged m LEFT JOIN kept USING (source_dataset, record_id)
+    """,
+    )
+    _run(con, "DROP TABLE record_keys")
+    _run(con, "DROP TABLE merged")
+    return duplicates
+
+
+# --- Splink settings over the feature columns -------------------------------------------------------------
+
+
+def _level(label: str, condition: str, *, null: bool = False, tf_column: str | None = None) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": condition, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if tf_column:
+        level["tf_adjustment_column"] = tf_column
+        level["tf_adjustment_weight"] = 1.0
+        # The level's own u is the baseline, as in karvon_match.score (not a separate exact-match level).
+        level["disable_tf_exact_match_detection"] = True
+    return level
+
+
+def _has_any(column: str) -> str:
+    return f"list_has_any({column}_l, {column}_r)"
+
+
+def _name_comparison(
+    part: str, *, family: bool = False, gendered: bool = False, crossed_with: str | None = None
+) -> dict[str, Any]:
+    """Levels mirroring karvon_match.compare for one name part (see docs/matching.md for the differences)."""
+    p = part
+    tf = f"{p}_folded" if part != "place" else None
+    crossed = crossed_exact = ""
+    if crossed_with is not None:
+        # Given and family names crossed between the records (karvon_match.compare does the same).
+        # Compared on the main folded form and skeleton only: scalar equality is far cheaper than lists,
+        # and this test runs on nearly every pair.
+        c = crossed_with
+        crossed_exact = f" OR ({p}_exact1_l = {c}_exact1_r AND {c}_exact1_l = {p}_exact1_r)"
+        crossed = (
+            f" OR ({p}_folded_l = {c}_folded_r AND {c}_folded_l = {p}_folded_r)"
+            f" OR ({p}_skel1_l = {c}_skel1_r AND {c}_skel1_l = {p}_skel1_r)"
+        )
+    conflict = f"({p}_gender_l IS NOT NULL AND {p}_gender_r IS NOT NULL AND {p}_gender_l <> {p}_gender_r)"
+    gendered_condition = (
+        f"{conflict} AND ({_has_any(p + '_folds')} OR {_has_any(p + '_skels')}"
+        + (f" OR {_has_any(p + '_stems')}" if family else "")
+        + ")"
+    )
+    subset = (
+        f"{p}_ntok_l <> {p}_ntok_r AND (list_has_all({p}_wordforms_r, {p}_words_l)"
+        f" OR list_has_all({p}_wordforms_l, {p}_words_r))"
+    )
+    jw = f"jaro_winkler_similarity({p}_folded_l, {p}_folded_r)"
+    levels = [
+        _level("missing", f"{p}_folded_l IS NULL OR {p}_folded_r IS NULL", null=True),
+        _level("exact", _has_any(f"{p}_exact") + crossed_exact, tf_column=tf),
+        _level("gendered_variant", gendered_condition if gendered else "FALSE"),
+        _level("transliterated", _has_any(f"{p}_folds") + crossed, tf_column=tf),
+        _level("skeleton", _has_any(f"{p}_skels")),
+        _level(
+            "suffix_variant",
+            f"{p}_suffix_l <> {p}_suffix_r AND {_has_any(p + '_roots')}" if family else "FALSE",
+        ),
+        _level("subset", subset),
+        _level("jw_high", f"{jw} >= {JW_HIGH}"),
+        _level("jw_mid", f"{jw} >= {JW_MID}"),
+        _level("differs", "ELSE"),
+    ]
+    return {
+        "output_column_name": NAME_PARTS[part],
+        "comparison_levels": levels,
+        "comparison_description": f"{NAME_PARTS[part]} (karvon_match levels)",
+    }
+
+
+def _birth_date_comparison() -> dict[str, Any]:
+    both_exact = "(birth_precision_l = 'exact' AND birth_precision_r = 'exact')"
+    same_year = "birth_year_l = birth_year_r"
+    days = "abs(date_diff('day', birth_date_l, birth_date_r))"
+    years = "abs(birth_year_l - birth_year_r)"
+    fine = "('exact', 'month')"
+    levels = [
+        _level("missing", "birth_date_l IS NULL OR birth_date_r IS NULL", null=True),
+        _level("exact", f"{both_exact} AND birth_date_l = birth_date_r"),
+        _level(
+            "day_month_swap",
+            f"{both_exact} AND {same_year} AND birth_day_l = birth_month_r AND birth_month_l = birth_day_r",
+        ),
+        _level(
+            "month_agrees",
+            f"{same_year} AND birth_month_l = birth_month_r AND birth_precision_l IN {fine}"
+            f" AND birth_precision_r IN {fine}",
+        ),
+        _level("year_agrees", f"NOT {both_exact} AND {same_year}"),
+        _level("within_1_year", f"({both_exact} AND {days} <= 366) OR (NOT {both_exact} AND {years} <= 1)"),
+        _level("within_3_years", f"({both_exact} AND {days} <= 1098) OR (NOT {both_exact} AND {years} <= 3)"),
+        _level("differs", "ELSE"),
+    ]
+    return {
+        "output_column_name": "birth_date",
+        "comparison_levels": levels,
+        "comparison_description": "birth_date (karvon_match levels)",
+    }
+
+
+def _exact_comparison(name: str, column: str) -> dict[str, Any]:
+    levels = [
+        _level("missing", f"{column}_l IS NULL OR {column}_r IS NULL", null=True),
+        _level("exact", f"{column}_l = {column}_r"),
+        _level("differs", "ELSE"),
+    ]
+    return {"output_column_name": name, "comparison_levels": levels}
+
+
+def _document_comparison() -> dict[str, Any]:
+    levels = [
+        _level("missing", "doc_norm_l IS NULL OR doc_norm_r IS NULL", null=True),
+        _level("exact", _has_any("doc_norm")),
+        _level("ocr_equal", _has_any("doc_ocr")),
+        _level(
+            "edit_distance_1",
+            f"least(length(doc_first_l), length(doc_first_r)) >= {MIN_DOCUMENT_LENGTH_FOR_EDIT}"
+            " AND levenshtein(doc_first_l, doc_first_r) <= 1",
+        ),
+        _level("differs", "ELSE"),
+    ]
+    return {"output_column_name": "document", "comparison_levels": levels}
+
+
+def comparisons() -> list[dict[str, Any]]:
+    """One comparison per karvon_match field, named and labelled as `MatchWeights.from_dict` reads them."""
+    found = [
+        _name_comparison("given", crossed_with="family"),
+        _name_comparison("family", family=True, gendered=True, crossed_with="given"),
+        _name_comparison("patronymic", gendered=True),
+        _birth_date_comparison(),
+        _exact_comparison("sex", "sex"),
+        _exact_comparison("nationality", "nationality"),
+        _name_comparison("place"),
+        _document_comparison(),
+    ]
+    assert [c["output_column_name"] for c in found] == list(FIELDS)
+    return found
+
+
+def blocking_rules(*, link_only: bool) -> list[dict[str, Any]]:
+    """Records meet when they share a karvon_match blocking key (folded family + year, given + year,
+    skeletons of given and family, document number)."""
+    rule = "l.blocking_keys = r.blocking_keys"
+    if link_only:
+        rule += " AND l.source_dataset <> r.source_dataset"
+    return [{"blocking_rule": rule, "arrays_to_explode": ["blocking_keys"]}]
+
+
+def starting_settings(*, link_only: bool = False, weights: MatchWeights | None = None) -> dict[str, Any]:
+    """A Splink settings dictionary with karvon_match's default weights as the starting point for training."""
+    weights = weights or MatchWeights.default()
+    found = comparisons()
+    for comparison in found:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            start = weights.level(comparison["output_column_name"], level["label_for_charts"])
+            if start is not None and start.m is not None and start.u is not None:
+                level["m_probability"] = start.m
+                level["u_probability"] = start.u
+            if level["sql_condition"] == "FALSE":
+                # A level these columns never produce (a given name has no gendered ending): kept so the
+                # exported model has every karvon_match level, with fixed default weights.
+                level["fix_m_probability"] = True
+                level["fix_u_probability"] = True
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": weights.prior,
+        "comparisons": found,
+        "blocking_rules_to_generate_predictions": blocking_rules(link_only=link_only),
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": [],
+        "em_convergence": 0.001,
+        "max_iterations": 25,
+    }
+
+
+# Probabilities are clamped into this range: EM can drive an unobserved level to 0, which has no log.
+MIN_PROBABILITY = 1e-6
+# No level may claim that true matches (almost) never show it: registers do record a wrong sex or
+# nationality now and then, and a weight of -19 for that would overrule every other field.
+MIN_M_PROBABILITY = 0.01
+
+
+def complete_for_karvon(
+    settings: Mapping[str, Any], fallback: MatchWeights | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The settings with every level carrying m and u in (0, 1], so `MatchWeights.from_dict` reads them.
+
+    Levels that training never observed get karvon_match's default; returns their "field.level" names.
+    """
+    fallback = fallback or MatchWeights.default()
+    completed = _deep_copy(settings)
+    untrained: list[str] = []
+    for comparison in completed["comparisons"]:
+        name = comparison["output_column_name"]
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            label = level["label_for_charts"]
+            default = fallback.level(name, label)
+            for key in ("m_probability", "u_probability"):
+                value = level.get(key)
+                if not isinstance(value, int | float) or math.isnan(value):
+                    if default is None:
+                        raise ValueError(f"no default for {name}.{label}")
+                    value = default.m if key == "m_probability" else default.u
+                    untrained.append(f"{name}.{label}.{key[0]}")
+                floor = (
+                    MIN_M_PROBABILITY if key == "m_probability" and level["sql_condition"] != "FALSE" else 0
+                )
+                level[key] = min(max(float(value), MIN_PROBABILITY, floor), 1.0)
+    prior = float(completed.get("probability_two_random_records_match") or fallback.prior)
+    completed["probability_two_random_records_match"] = min(max(prior, 1e-12), 0.5)
+    return completed, untrained
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_deep_copy(v) for v in value]
+    return value
+
+
+# --- Training ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A Splink settings dictionary that `MatchWeights.from_dict` also reads, and the data's name frequencies.
+
+    `training` says how it was trained (record count, EM sessions, levels left at default weights).
+    """
+
+    settings: Mapping[str, Any]
+    term_frequencies: Mapping[str, Any]
+    training: Mapping[str, Any] = field(default_factory=dict)
+    feature_version: int = FEATURE_VERSION
+
+    def match_weights(self) -> MatchWeights:
+        return MatchWeights.from_dict(self.settings)
+
+    def frequencies(self) -> TermFrequencies | None:
+        if not self.term_frequencies.get("total"):
+            return None
+        return TermFrequencies.from_dict(self.term_frequencies)
+
+
+# EM blocks: plain rules over scalar columns. Each leaves the fields it blocks on untrained in that session.
+# No session blocks on given and family name together: those pairs are dominated by namesakes (very
+# common names, fathers and sons), and EM then learns that a match may have any date of birth.
+EM_BLOCKING_RULES = (
+    # Same document: nearly all matches; trains names, dates, sex, nationality and place.
+    "l.doc_first = r.doc_first",
+    # Same exact date of birth: trains names, patronymic, documents.
+    "l.birth_date = r.birth_date AND l.birth_precision = 'exact' AND r.birth_precision = 'exact'",
+    # Same given name and birth year: trains family names (suffix and gender variants), place, documents.
+    "l.given_folded = r.given_folded AND l.birth_year = r.birth_year",
+)
+# Rules precise enough to estimate how many pairs match: the same document, or the same folded names and date.
+DETERMINISTIC_RULES = (
+    "l.doc_first = r.doc_first",
+    "l.given_folded = r.given_folded AND l.family_folded = r.family_folded AND l.birth_date = r.birth_date",
+)
+
+
+def _quiet_splink() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _linker(con: duckdb.DuckDBPyConnection, settings: Mapping[str, Any]) -> Any:
+    from splink import DuckDBAPI, Linker
+
+    _quiet_splink()
+    db_api = DuckDBAPI(connection=con)
+    records = db_api.register("records")
+    return Linker(records, dict(settings), log_level=None)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingOptions:
+    u_max_pairs: float = 2e6
+    em_max_pairs: float = 2e6
+    deterministic_recall: float = 0.7
+    seed: int = 42
+    # Below this many records EM estimates noise: karvon_match's default weights are kept instead.
+    min_records: int = 1_000
+
+
+def name_frequencies(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Counts of the main folded name words in `records`, as `TermFrequencies.to_dict` writes them.
+
+    Words seen once are left out: `TermFrequencies` counts an unseen word as seen once anyway.
+    """
+    rows = con.execute("""
+        WITH words AS (
+            SELECT unnest(list_filter(list_concat(given_words, family_words, patronymic_words),
+                                      lambda w: NOT starts_with(w, 's:'))) AS word FROM records)
+        SELECT word, count(*) FROM words GROUP BY word
+    """).fetchall()
+    total = sum(count for _, count in rows)
+    return {"total": total, "counts": {word: count for word, count in rows if count > 1}}
+
+
+def train(
+    con: duckdb.DuckDBPyConnection, *, link_only: bool = False, options: TrainingOptions = TrainingOptions()
+) -> TrainedModel:
+    """Unsupervised training on `records`: prior from precise rules, u by random sampling, m by EM.
+
+    A step that cannot run on the data (too few records or no pairs under a rule) keeps the starting
+    values (karvon_match's defaults) and is recorded in `training["skipped"]`.
+    """
+    settings = starting_settings(link_only=link_only)
+    record_count = _count(con, "records")
+    skipped: list[str] = []
+    sessions: list[str] = []
+    if record_count < options.min_records:
+        completed, untrained = complete_for_karvon(settings)
+        return TrainedModel(
+            settings=completed,
+            term_frequencies={},
+            training={
+                "records": record_count,
+                "em_sessions": [],
+                "untrained_levels": untrained,
+                "skipped": [
+                    f"all: {record_count} records, fewer than {options.min_records}; default weights"
+                ],
+                "options": dataclasses.asdict(options),
+            },
+        )
+    linker = _linker(con, settings)
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            list(DETERMINISTIC_RULES), recall=options.deterministic_recall
+        )
+    except Exception as error:  # Splink raises plain exceptions for data it cannot use
+        skipped.append(f"prior: {error}")
+    settings_object = linker._settings_obj
+    if not 0 < settings_object._probability_two_random_records_match < 1:
+        # No pair met the precise rules (a small file): keep the starting prior rather than zero.
+        skipped.append("prior: no pair met the deterministic rules")
+        settings_object._probability_two_random_records_match = settings[
+            "probability_two_random_records_match"
+        ]
+    try:
+        linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
+    except Exception as error:
+        skipped.append(f"u: {error}")
+    for rule in EM_BLOCKING_RULES:
+        # A failed session can leave the linker's comparisons half replaced: restart from a snapshot.
+        snapshot = linker.misc.save_model_to_json()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=options.em_max_pairs, estimate_without_term_frequencies=True
+            )
+            sessions.append(rule)
+        except Exception as error:
+            skipped.append(f"EM on {rule}: {error}")
+            linker = _linker(con, snapshot)
+    trained = linker.misc.save_model_to_json()
+    completed, untrained = complete_for_karvon(trained)
+    return TrainedModel(
+        settings=completed,
+        term_frequencies=name_frequencies(con),
+        training={
+            "records": record_count,
+            "em_sessions": sessions,
+            "skipped": skipped,
+            "untrained_levels": untrained,
+            "options": dataclasses.asdict(options),
+        },
+    )
+
+
+# --- Prediction and clustering ----------------------------------------------------------------------------
+
+
+def predict(
+    con: duckdb.DuckDBPyConnection, model: TrainedModel, *, threshold: float, link_only: bool = False
+) -> int:
+    """Score blocked pairs into the `predictions` table (unique_id_l < unique_id_r); returns its row count."""
+    settings = dict(_deep_copy(model.settings))
+    settings["blocking_rules_to_generate_predictions"] = blocking_rules(link_only=link_only)
+    counts = model.term_frequencies.get("counts") or {}
+    records = int(model.training.get("records") or 0)
+    if not (counts and records):
+        # Frequencies from a handful of records say nothing: no term-frequency adjustment at all.
+        for comparison in settings["comparisons"]:
+            for level in comparison["comparison_levels"]:
+                for key in (
+                    "tf_adjustment_column",
+                    "tf_adjustment_weight",
+                    "disable_tf_exact_match_detection",
+                ):
+                    level.pop(key, None)
+    linker = _linker(con, settings)
+    if counts and records:
+        _register_frequencies(con, linker, counts, records)
+    scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    _run(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE predictions AS
+        SELECT least(unique_id_l, unique_id_r) AS unique_id_l,
+               greatest(unique_id_l, unique_id_r) AS unique_id_r,
+               match_weight, match_probability
+        FROM {scored.physical_name}
+    """,
+    )
+    scored.drop_table_from_database_and_remove_from_cache()
+    return _count(con, "predictions")
+
+
+TF_COLUMNS = ("given_folded", "family_folded", "patronymic_folded")
+
+
+def _register_frequencies(
+    con: duckdb.DuckDBPyConnection, linker: Any, counts: Mapping[str, int], records: int
+) -> None:
+    """Term frequencies from the model, not from the file being scored.
+
+    A small file scored with a model trained on the registry would otherwise find every name "common".
+    Counts are of folded words over the training records, so a frequency is count / records.
+    """
+    table = pa.table(
+        {"word": pa.array(list(counts), pa.string()), "n": pa.array(list(counts.values()), pa.int64())}
+    )
+    con.register("model_word_counts", table)
+    for column in TF_COLUMNS:
+        _run(
+            con,
+            f"CREATE OR REPLACE TABLE tf_lookup_{column} AS "
+            f"SELECT word AS {column}, n / {records} AS tf_{column} FROM model_word_counts",
+        )
+        lookup = linker._db_api.register(f"tf_lookup_{column}")
+        linker.table_management.register_term_frequency_lookup(lookup, column)
+    con.unregister("model_word_counts")
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterOptions:
+    """`threshold`: edges at or above this match probability may join records.
+    `cannot_link_probability`: two records whose own karvon_match score is below it never share a cluster
+    (0.5: a cluster holds no pair that is more likely two people than one).
+    `duplicate_free_sources`: datasets with at most one record per person (one-to-one linkage).
+
+    The defaults were chosen on generated data (bench/matching_bench.py, two seeds): see docs/matching.md.
+    """
+
+    threshold: float = 0.8
+    cannot_link_probability: float = 0.5
+    duplicate_free_sources: frozenset[str] = frozenset()
+    # Members compared on each side when merging two clusters (large chained components stay tractable).
+    max_members_checked: int = 40
+    check_direct_edges: bool = False
+
+
+@dataclass
+class ClusterStats:
+    components: int = 0
+    multi_record_components: int = 0
+    merges: int = 0
+    merges_refused_contradiction: int = 0
+    merges_refused_same_source: int = 0
+    clusters_split: int = 0
+
+
+def _record_from_row(row: Mapping[str, Any]) -> PersonRecord:
+    precision = row["stated_precision"] or "unknown"
+    birth_date: date | None = row["birth_date"]
+    if birth_date is None:
+        precision = "unknown"
+    elif row["birth_precision"] == "estimated":
+        precision = "estimated"
+    return PersonRecord(
+        record_id=str(row["unique_id"]),
+        given_names=tuple(row["raw_given"] or ()),
+        family_names=tuple(row["raw_family"] or ()),
+        patronymics=tuple(row["raw_patronymic"] or ()),
+        sex=row["sex"],
+        birth_date=birth_date,
+        birth_date_precision=precision if precision != "exact" or birth_date else "unknown",
+        nationality=row["nationality"],
+        place_of_birth=row["raw_place"],
+        document_numbers=tuple(row["raw_documents"] or ()),
+    )
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, node: int) -> int:
+        parent = self.parent.setdefault(node, node)
+        while parent != node:
+            grand = self.parent[parent]
+            self.parent[node] = grand
+            node, parent = parent, grand
+        return node
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+class _ContradictionChecker:
+    """Whether two records are, on their own evidence, different people (karvon_match's full comparison)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, model: TrainedModel, options: ClusterOptions) -> None:
+        self._con = con
+        self._weights = model.match_weights()
+        self._tf = model.frequencies()
+        self._min_weight = math.log2(options.cannot_link_probability / (1 - options.cannot_link_probability))
+        self._features: dict[int, PersonFeatures] = {}
+        self.sources: dict[int, str] = {}
+        self._cache: dict[tuple[int, int], bool] = {}
+
+    def prepare(self, unique_ids: Sequence[int]) -> None:
+        missing = [u for u in unique_ids if u not in self._features]
+        if not missing:
+            return
+        table = pa.table({"unique_id": pa.array(missing, type=pa.int64())})
+        self._con.register("wanted_ids", table)
+        cursor = self._con.execute("""
+            SELECT r.unique_id, r.source_dataset, r.raw_given, r.raw_family, r.raw_patronymic, r.sex,
+                   r.birth_date,
+                   r.birth_precision, r.stated_precision, r.nationality, r.raw_place, r.raw_documents
+            FROM records r JOIN wanted_ids w USING (unique_id)
+        """)
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            self._features[row["unique_id"]] = person_features(_record_from_row(row))
+            self.sources[row["unique_id"]] = row["source_dataset"]
+        self._con.unregister("wanted_ids")
+
+    def contradicts(self, a: int, b: int) -> bool:
+        key = (a, b) if a < b else (b, a)
+        found = self._cache.get(key)
+        if found is None:
+            features_a, features_b = self._features[a], self._features[b]
+            comparison = compare(features_a, features_b)
+            found = hard_contradiction(comparison, features_a, features_b) is not None or (
+                score(comparison, self._weights, self._tf).match_weight < self._min_weight
+            )
+            self._cache[key] = found
+        return found
+
+
+# Evidence that two records are different people whatever the rest says: household members share family
+# name, father's name, place and even (twins) the date of birth, so agreement there cannot outweigh these.
+_DOCUMENT_AGREES = frozenset({"exact", "ocr_equal"})
+_NAME_AGREES = frozenset({"exact", "transliterated", "skeleton", "subset", "jw_high", "jw_mid"})
+
+
+def hard_contradiction(comparison: Comparison, a: PersonFeatures, b: PersonFeatures) -> str | None:
+    """Why two records cannot be one person, or None.
+
+    * different given names, unless the same document number says otherwise (a given name typed in the
+      wrong field or replaced);
+    * exact dates of birth more than a year apart (or any dates more than three years apart), unless the
+      same document and the same given name say otherwise. A child written into a parent's passport
+      shares the document but not the given name or the date.
+    """
+    document_agrees = comparison.level("document") in _DOCUMENT_AGREES
+    given = comparison.level("given_name")
+    if given == "differs" and not document_agrees:
+        return "different given names"
+    birth = comparison.level("birth_date")
+    both_exact = a.birth.precision == "exact" and b.birth.precision == "exact"
+    years_apart = birth == "differs" or (birth == "within_3_years" and both_exact)
+    if years_apart and not (document_agrees and given in _NAME_AGREES):
+        return "dates of birth years apart"
+    return None
+
+
+def cluster(con: duckdb.DuckDBPyConnection, model: TrainedModel, options: ClusterOptions) -> ClusterStats:
+    """Cluster `predictions` into `clusters` (unique_id, cluster_uid) without chaining different people.
+
+    Connected components at `options.threshold` chain siblings: A-A' and A'-B pass the threshold while
+    A and B are different people. So each component with more than two records is rebuilt greedily: its
+    edges in order of decreasing match weight join two clusters only when no pair across them
+    contradicts (karvon_match scores the pair below `cannot_link_probability` — different exact dates of
+    birth, different given names, a son's and a daughter's patronymic) and no duplicate-free source would
+    appear twice.
+    """
+    stats = ClusterStats()
+    edges = con.execute(
+        "SELECT unique_id_l, unique_id_r, match_weight FROM predictions WHERE match_probability >= ? "
+        "ORDER BY match_weight DESC, unique_id_l, unique_id_r",
+        [options.threshold],
+    ).fetchall()
+    components = _UnionFind()
+    for left, right, _ in edges:
+        components.union(left, right)
+    members: dict[int, list[int]] = {}
+    for node in components.parent:
+        members.setdefault(components.find(node), []).append(node)
+    stats.components = len(members)
+    checker = _ContradictionChecker(con, model, options)
+    # Two-record components are checked too: a direct edge between siblings (one name, dates years
+    # apart) can pass the threshold on shared family name, father's name and place.
+    needs_check = set(members)
+    stats.multi_record_components = len(needs_check)
+    if needs_check:
+        checker.prepare([n for root in needs_check for n in members[root]])
+    final = _UnionFind()
+    cluster_members: dict[int, list[int]] = {}
+    for left, right, _ in edges:
+        root = components.find(left)
+        a, b = final.find(left), final.find(right)
+        if a == b:
+            continue
+        group_a = cluster_members.get(a, [a])
+        group_b = cluster_members.get(b, [b])
+        if root in needs_check:
+            refusal = _refusal(group_a, group_b, {(left, right), (right, left)}, checker, options)
+            if refusal == "source":
+                stats.merges_refused_same_source += 1
+                continue
+            if refusal == "contradiction":
+                stats.merges_refused_contradiction += 1
+                continue
+        final.union(a, b)
+        merged_root = final.find(a)
+        cluster_members[merged_root] = group_a + group_b
+        cluster_members.pop(b if merged_root == a else a, None)
+        stats.merges += 1
+    final_roots = {node: final.find(node) for node in components.parent}
+    stats.clusters_split = len(set(final_roots.values())) - len(members)
+    table = pa.table(
+        {
+            "unique_id": pa.array(list(final_roots.keys()), type=pa.int64()),
+            "cluster_uid": pa.array(list(final_roots.values()), type=pa.int64()),
+        }
+    )
+    con.register("cluster_assignments", table)
+    _run(
+        con,
+        """
+        CREATE OR REPLACE TABLE clusters AS
+        SELECT r.unique_id, coalesce(c.cluster_uid, r.unique_id) AS cluster_uid
+        FROM records r LEFT JOIN cluster_assignments c USING (unique_id)
+    """,
+    )
+    con.unregister("cluster_assignments")
+    return stats
+
+
+def _refusal(
+    group_a: list[int],
+    group_b: list[int],
+    direct: set[tuple[int, int]],
+    checker: _ContradictionChecker,
+    options: ClusterOptions,
+) -> str | None:
+    if options.duplicate_free_sources:
+        sources_a = {checker.sources.get(n) for n in group_a} & options.duplicate_free_sources
+        if sources_a & {checker.sources.get(n) for n in group_b}:
+            return "source"
+    limit = options.max_members_checked
+    for x in group_a[:limit]:
+        for y in group_b[:limit]:
+            if (x, y) in direct and not options.check_direct_edges:
+                continue
+            if checker.contradicts(x, y):
+                return "contradiction"
+    return None
+
+
+def connected_components(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """Plain connected components at `threshold` into `clusters` (for comparison in the benchmark)."""
+    edges = con.execute(
+        "SELECT unique_id_l, unique_id_r FROM predictions WHERE match_probability >= ?", [threshold]
+    ).fetchall()
+    components = _UnionFind()
+    for left, right in edges:
+        components.union(left, right)
+    table = pa.table(
+        {
+            "unique_id": pa.array(list(components.parent), type=pa.int64()),
+            "cluster_uid": pa.array([components.find(n) for n in components.parent], type=pa.int64()),
+        }
+    )
+    con.register("cluster_assignments", table)
+    _run(
+        con,
+        """
+        CREATE OR REPLACE TABLE clusters AS
+        SELECT r.unique_id, coalesce(c.cluster_uid, r.unique_id) AS cluster_uid
+        FROM records r LEFT JOIN cluster_assignments c USING (unique_id)
+    """,
+    )
+    con.unregister("cluster_assignments")
+
+
+# --- End to end -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """Everything a batch run can be told. Thresholds are match probabilities."""
+
+    cluster: ClusterOptions = ClusterOptions()
+    training: TrainingOptions = TrainingOptions()
+    pairs_threshold: float = 0.5
+    max_block_size: int = 2_000
+    workers: int = 1
+    link_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    rows: int
+    records: int
+    duplicate_ids: tuple[DuplicateRecordId, ...]
+    pairs_scored: int
+    clusters: int
+    multi_record_clusters: int
+    stats: ClusterStats
+    model: TrainedModel
+
+
+ProgressSink = Callable[[str], None]
+
+
+def run_batch(
+    con: duckdb.DuckDBPyConnection,
+    items: Iterable[SourcedRecord],
+    *,
+    model: TrainedModel | None = None,
+    options: BatchOptions = BatchOptions(),
+    progress: ProgressSink | None = None,
+) -> BatchSummary:
+    """Load, train (unless a model is given), score and cluster; results stay in `con` (`clusters`,
+    `predictions`, `records`) for `write_clusters_csv` / `write_pairs_csv` or further queries."""
+    say = progress or (lambda _: None)
+    rows = load_records(con, items, workers=options.workers)
+    say(f"{rows:,} rows read and prepared")
+    duplicates = merge_duplicate_ids(con, max_block_size=options.max_block_size)
+    records = _count(con, "records")
+    if model is None:
+        model = train(con, link_only=options.link_only, options=options.training)
+        say(f"model trained on {records:,} records")
+    elif model.feature_version != FEATURE_VERSION:
+        raise ValueError(
+            f"model uses feature version {model.feature_version}, this code {FEATURE_VERSION}; retrain it"
+        )
+    threshold = min(options.pairs_threshold, options.cluster.threshold)
+    scored = predict(con, model, threshold=threshold, link_only=options.link_only)
+    say(f"{scored:,} pairs at or above match probability {threshold}")
+    stats = cluster(con, model, options.cluster)
+    counts = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE n > 1) "
+        "FROM (SELECT count(*) AS n FROM clusters GROUP BY cluster_uid)"
+    ).fetchall()[0]
+    return BatchSummary(
+        rows, records, tuple(duplicates), scored, int(counts[0]), int(counts[1]), stats, model
+    )
+
+
+def _copy_csv(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+    target = str(path).replace("'", "''")
+    _run(con, f"COPY ({query}) TO '{target}' (HEADER, DELIMITER ',', QUOTE '\"')")
+
+
+def write_clusters_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """record_id, cluster_id: every record once, in input order; the cluster is named by its first record."""
+    _copy_csv(
+        con,
+        """
+        WITH named AS (
+            SELECT c.cluster_uid, arg_min(r.record_id, r.row_number) AS cluster_id
+            FROM clusters c JOIN records r USING (unique_id) GROUP BY c.cluster_uid)
+        SELECT r.record_id, n.cluster_id
+        FROM records r JOIN clusters c USING (unique_id) JOIN named n USING (cluster_uid)
+        ORDER BY r.source_dataset, r.row_number
+    """,
+        path,
+    )
+
+
+def write_pairs_csv(con: duckdb.DuckDBPyConnection, path: Path, threshold: float) -> None:
+    """record_id_l, record_id_r, match_probability for the scored pairs at or above `threshold`."""
+    _copy_csv(
+        con,
+        f"""
+        SELECT l.record_id AS record_id_l, r.record_id AS record_id_r,
+               round(p.match_probability, 6) AS match_probability
+        FROM predictions p
+        JOIN records l ON l.unique_id = p.unique_id_l
+        JOIN records r ON r.unique_id = p.unique_id_r
+        WHERE p.match_probability >= {float(threshold)}
+        ORDER BY l.row_number, r.row_number
+    """,
+        path,
+    )
+
+
+def scratch_directory() -> tempfile.TemporaryDirectory[str]:
+    """A directory for DuckDB to spill to when a file is larger than memory."""
+    return tempfile.TemporaryDirectory(prefix="karvon-match-")
+
+
+# --- CSV files end to end ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRunReport:
+    """What a run over CSV files did: counts for the summary, and the files written."""
+
+    summary: BatchSummary
+    rows_read: int
+    rows_rejected: int
+    warnings: int
+    errors: int
+    encoding: str
+    clusters_path: Path
+    pairs_path: Path | None
+    errors_path: Path
+
+
+def run_csv(
+    input_paths: Sequence[tuple[str, Path]],
+    clusters_path: Path,
+    *,
+    pairs_path: Path | None = None,
+    model: TrainedModel | None = None,
+    options: BatchOptions = BatchOptions(),
+    today: date | None = None,
+    progress: ProgressSink | None = None,
+    database: str = ":memory:",
+) -> CsvRunReport:
+    """Read (source, path) CSV files as a stream, deduplicate or link them, write clusters (and pairs).
+
+    Row problems go to `<clusters_path>.errors.csv`; rows sharing a record_id within a source are merged
+    into one record and reported there, so each record_id appears once in the output.
+    """
+    from karvon.matching.csv_input import IssueFileWriter, PeopleCsvReader, RowIssue
+
+    errors_path = clusters_path.with_name(clusters_path.name + ".errors.csv")
+    with scratch_directory() as scratch, IssueFileWriter(errors_path) as issues:
+        con = connect(database, temp_directory=Path(scratch))
+        readers = [(source, PeopleCsvReader(path, issues, today=today)) for source, path in input_paths]
+
+        def records() -> Iterator[SourcedRecord]:
+            for source, reader in readers:
+                for row in reader:
+                    yield SourcedRecord(row.row_number, source, row.record)
+
+        summary = run_batch(con, records(), model=model, options=options, progress=progress)
+        for duplicate in summary.duplicate_ids:
+            first, *others = duplicate.row_numbers
+            for row_number in others:
+                issues(
+                    RowIssue(
+                        row_number,
+                        duplicate.record_id,
+                        "warning",
+                        "record_id",
+                        f"record_id also on row {first}; rows merged into one record",
+                    )
+                )
+        write_clusters_csv(con, clusters_path)
+        if pairs_path is not None:
+            write_pairs_csv(con, pairs_path, options.pairs_threshold)
+        con.close()
+    return CsvRunReport(
+        summary=summary,
+        rows_read=sum(r.rows_read for _, r in readers),
+        rows_rejected=sum(r.rows_rejected for _, r in readers),
+        warnings=issues.warnings,
+        errors=issues.errors,
+        encoding=", ".join(r.encoding for _, r in readers),
+        clusters_path=clusters_path,
+        pairs_path=pairs_path,
+        errors_path=errors_path,
+    )

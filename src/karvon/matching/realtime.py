@@ -1,0 +1,204 @@
+"""Real-time duplicate candidates: block in the database, compare and score in-process with the model's weights."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from karvon_match import MatchWeights, PersonRecord, TermFrequencies, compare, name_search_keys, person_features, score
+from karvon_match.features import PersonFeatures
+
+from karvon.registry.contracts import PersonInput
+from karvon.registry.models import IdentityDocument, NameSearchKey, Person, PersonName
+
+# How many blocked candidates are scored at most; blocking orders the most specific evidence first.
+CANDIDATE_LIMIT = 300
+FEATURE_CACHE_SIZE = 200_000
+WEIGHTS_TTL_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class FieldReason:
+    field: str
+    level: str
+    weight: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScoredCandidate:
+    person_id: int
+    match_weight: float
+    match_probability: float
+    band: str
+    reasons: tuple[FieldReason, ...]
+
+
+def band_of(probability: float) -> str:
+    if probability >= settings.KARVON_MATCH_SURE:
+        return "sure"
+    if probability >= settings.KARVON_MATCH_REVIEW:
+        return "review"
+    return "distinct"
+
+
+class _Weights:
+    """The active model's weights, re-read from the database at most once a minute per process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded_at = 0.0
+        self._weights = MatchWeights.default()
+        self._tf: TermFrequencies | None = None
+        self.version = "default"
+
+    def get(self) -> tuple[MatchWeights, TermFrequencies | None]:
+        if time.monotonic() - self._loaded_at > WEIGHTS_TTL_SECONDS:
+            with self._lock:
+                from karvon.matching.models import MatchModel
+
+                model = MatchModel.objects.filter(is_active=True).first()
+                if model is None:
+                    self._weights, self._tf, self.version = MatchWeights.default(), None, "default"
+                elif model.version != self.version:
+                    self._weights = MatchWeights.from_dict(model.settings_json)
+                    self._tf = TermFrequencies.from_dict(model.term_frequencies) if model.term_frequencies else None
+                    self.version = model.version
+                self._loaded_at = time.monotonic()
+        return self._weights, self._tf
+
+    def reset(self) -> None:
+        self._loaded_at = 0.0
+
+
+ACTIVE_WEIGHTS = _Weights()
+
+
+class _FeatureCache:
+    """Prepared features per (person id, version): a changed person is prepared again."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[int, int], PersonFeatures] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, person: Person) -> PersonFeatures:
+        key = (person.pk, person.version)
+        with self._lock:
+            cached = self._items.get(key)
+            if cached is not None:
+                self._items.move_to_end(key)
+                return cached
+        features = person_features(record_of_person(person))
+        with self._lock:
+            self._items[key] = features
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return features
+
+
+FEATURES = _FeatureCache(FEATURE_CACHE_SIZE)
+
+
+def _precision(value: str) -> str:
+    return value if value in {"exact", "month", "year", "estimated"} else "unknown"
+
+
+def record_of_person(person: Person) -> PersonRecord:
+    names = list(person.names.all())
+    return PersonRecord(
+        record_id=str(person.pk),
+        given_names=tuple(n.text for n in names if n.part == "given"),
+        family_names=tuple(n.text for n in names if n.part == "family"),
+        patronymics=tuple(n.text for n in names if n.part == "patronymic"),
+        sex=person.sex if person.sex in ("M", "F") else None,
+        birth_date=person.birth_date,
+        birth_date_precision=_precision(person.birth_date_precision) if person.birth_date else "unknown",
+        nationality=next((n.country for n in person.nationalities.all()), None),
+        place_of_birth=person.place_of_birth or None,
+        document_numbers=tuple(d.number_normalised for d in person.documents.all()),
+    )
+
+
+def record_of_draft(draft: PersonInput) -> PersonRecord:
+    return PersonRecord(
+        record_id="draft",
+        given_names=tuple(n.text for n in draft.names if n.part == "given" and n.text.strip()),
+        family_names=tuple(n.text for n in draft.names if n.part == "family" and n.text.strip()),
+        patronymics=tuple(n.text for n in draft.names if n.part == "patronymic" and n.text.strip()),
+        sex=draft.sex if draft.sex in ("M", "F") else None,
+        birth_date=draft.birth_date,
+        birth_date_precision=_precision(draft.birth_date_precision) if draft.birth_date else "unknown",
+        nationality=draft.nationalities[0] if draft.nationalities else None,
+        place_of_birth=draft.place_of_birth or None,
+        document_numbers=tuple("".join(c for c in d.number.upper() if c.isalnum()) for d in draft.documents),
+    )
+
+
+def _keys(texts: Iterable[str]) -> set[str]:
+    keys: set[str] = set()
+    for text in texts:
+        keys |= name_search_keys(text)
+    return keys
+
+
+def _blocked_ids(record: PersonRecord, people: QuerySet[Person], exclude_id: int | None) -> list[int]:
+    """Candidate ids: same document, or family and given names sharing keys, or family name and birth year."""
+    family, given = _keys(record.family_names), _keys(record.given_names)
+    rules: list[Q] = []
+    if record.document_numbers:
+        rules.append(Q(pk__in=IdentityDocument.objects.filter(
+            number_normalised__in=record.document_numbers).values("person_id")))
+    if family and given:
+        rules.append(Q(pk__in=NameSearchKey.objects.filter(key__in=family).values("person_id"))
+                     & Q(pk__in=NameSearchKey.objects.filter(key__in=given).values("person_id")))
+    elif family or given:
+        rules.append(Q(pk__in=NameSearchKey.objects.filter(key__in=family or given).values("person_id")))
+    if not rules:
+        return []
+    ids: list[int] = []
+    seen: set[int] = set()
+    for rule in rules:
+        query = people.filter(rule)
+        if exclude_id is not None:
+            query = query.exclude(pk=exclude_id)
+        for pk in query.order_by("-pk").values_list("pk", flat=True)[:CANDIDATE_LIMIT]:
+            if pk not in seen:
+                seen.add(pk)
+                ids.append(pk)
+    return ids[:CANDIDATE_LIMIT]
+
+
+def scored_candidates(record: PersonRecord, people: QuerySet[Person], *, exclude_id: int | None = None,
+                      limit: int = 5, minimum_probability: float = 0.0) -> list[ScoredCandidate]:
+    """The best-scoring people for `record` among `people` (already scoped by the caller), with reasons."""
+    ids = _blocked_ids(record, people, exclude_id)
+    if not ids:
+        return []
+    weights, tf = ACTIVE_WEIGHTS.get()
+    prepared = person_features(record)
+    candidates = Person.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch("names", queryset=PersonName.objects.only("person_id", "part", "text")),
+        "nationalities", "documents",
+    )
+    results: list[ScoredCandidate] = []
+    for person in candidates:
+        comparison = compare(prepared, FEATURES.get(person))
+        scored = score(comparison, weights, tf=tf)
+        if scored.match_probability < minimum_probability:
+            continue
+        results.append(ScoredCandidate(
+            person_id=person.pk, match_weight=scored.match_weight, match_probability=scored.match_probability,
+            band=band_of(scored.match_probability),
+            reasons=tuple(FieldReason(f.field, f.level, f.weight, f.reason) for f in scored.per_field),
+        ))
+    results.sort(key=lambda c: (c.match_weight, c.person_id), reverse=True)
+    return results[:limit]
+
+
