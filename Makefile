@@ -6,7 +6,7 @@ KARVON := $(VENV)/bin/karvon
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := karvon.config.settings
 
-.PHONY: run test check lint typecheck unit e2e messages demo bench clean serve
+.PHONY: run test check lint typecheck e2e messages bench clean venv
 
 # pyenv reads .python-version; plain python3 is used where pyenv is absent but is 3.12+.
 $(STAMP): pyproject.toml packages/karvon-match/pyproject.toml
@@ -27,19 +27,22 @@ venv: $(STAMP) $(VENV)/.messages
 run: venv
 	$(KARVON) migrate --no-input
 	$(KARVON) demo_load --people $${KARVON_DEMO_PEOPLE:-3000} --if-empty
+	$(KARVON) duplicates_scan --if-queue-empty
 	$(KARVON) collectstatic --no-input >/dev/null
 	$(KARVON) demo_logins
-	$(KARVON) runserver 127.0.0.1:8000
+	@# The task worker (duplicate checks after each registration) runs beside the web server and stops with it.
+	$(KARVON) db_worker >var/worker.log 2>&1 & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  $(KARVON) runserver 127.0.0.1:8000
 
 test: venv
-	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -m "not e2e" $(PYTEST_ARGS)
 	$(MAKE) e2e
 
 # Browser flows use Debian's chromium (never a downloaded browser).
 e2e: venv
 	@command -v chromium >/dev/null || (echo "Installing Debian's chromium for the browser tests" && \
 	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null))
-	$(VENV)/bin/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -m e2e tests/e2e $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check src packages tests bench

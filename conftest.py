@@ -21,12 +21,17 @@ def node(db: Any) -> dict[str, Any]:
     """Two agencies, three offices: Almaty and Shymkent (migration service) and a border crossing point."""
     from karvon.accounts.models import Agency, Office
 
-    migration = Agency.objects.create(state="KAZ", code="kaz-migration", name="Migration Service",
-                                      kind="migration_service")
-    border = Agency.objects.create(state="KAZ", code="kaz-border", name="Border Service", kind="border_service")
+    migration = Agency.objects.create(
+        state="KAZ", code="kaz-migration", name="Migration Service", kind="migration_service"
+    )
+    border = Agency.objects.create(
+        state="KAZ", code="kaz-border", name="Border Service", kind="border_service"
+    )
     almaty = Office.objects.create(agency=migration, code="ALA", name="Almaty office", kind="city_office")
     shymkent = Office.objects.create(agency=migration, code="SHY", name="Shymkent office", kind="city_office")
-    bcp = Office.objects.create(agency=border, code="BCP", name="Zhibek Zholy BCP", kind="border_crossing_point")
+    bcp = Office.objects.create(
+        agency=border, code="BCP", name="Zhibek Zholy BCP", kind="border_crossing_point"
+    )
     return {"migration": migration, "border": border, "almaty": almaty, "shymkent": shymkent, "bcp": bcp}
 
 
@@ -36,11 +41,25 @@ def make_user(node: dict[str, Any]) -> Callable[..., Any]:
     from karvon.accounts.roles import Role
     from karvon.accounts.services import role_assign
 
-    def make(username: str, role: str, *, office: str | None = "almaty", agency: str = "migration",
-             valid_until: date | None = None) -> Any:
+    def make(
+        username: str,
+        role: str,
+        *,
+        office: str | None = "almaty",
+        agency: str = "migration",
+        valid_until: date | None = None,
+    ) -> Any:
         user = User.objects.create_user(username=username, password="correct horse battery")
-        role_assign(user=user, role=Role(role), agency=node[agency], office=node[office] if office else None,
-                    valid_from=date(2026, 1, 1), valid_until=valid_until, granted_by=None, now=NOW)
+        role_assign(
+            user=user,
+            role=Role(role),
+            agency=node[agency],
+            office=node[office] if office else None,
+            valid_from=date(2026, 1, 1),
+            valid_until=valid_until,
+            granted_by=None,
+            now=NOW,
+        )
         return user
 
     return make
@@ -97,9 +116,13 @@ def register(ctx_for: Callable[[Any], Any], node: dict[str, Any]) -> Callable[..
     from karvon.registry.services import person_register
 
     def do(user: Any, office: str = "almaty", **overrides: Any) -> Any:
-        registration = RegistrationInput(office_id=node[office].pk, registered_on=date(2026, 11, 20),
-                                         met_at="in_country", arrival_date=date(2026, 11, 1),
-                                         transit_countries=("TJK",))
+        registration = RegistrationInput(
+            office_id=node[office].pk,
+            registered_on=date(2026, 11, 20),
+            met_at="in_country",
+            arrival_date=date(2026, 11, 1),
+            transit_countries=("TJK",),
+        )
         return person_register(ctx=ctx_for(user), person=person_input(**overrides), registration=registration)
 
     return do

@@ -14,9 +14,9 @@ from ninja.security import HttpBearer
 
 from karvon.accounts.access import AccessContext, UnableToAccess
 from karvon.accounts.models import User
-from karvon.web.client_address import client_address
 from karvon.accounts.services import api_token_authenticate
 from karvon.registry.contracts import UnableToSaveStaleEdit, UnableToValidate
+from karvon.web.client_address import client_address
 
 
 class TokenAuth(HttpBearer):
@@ -95,12 +95,18 @@ def on_domain_validation(request: HttpRequest, exc: UnableToValidate) -> HttpRes
 
 @api.exception_handler(UnableToSaveStaleEdit)
 def on_stale_edit(request: HttpRequest, exc: UnableToSaveStaleEdit) -> HttpResponse:
-    return api.create_response(request, {
-        "detail": _("Someone else saved this person after you opened it. Nothing was saved; "
-                    "reload, check their changes and apply yours again."),
-        "current_version": exc.current_version,
-        "changes": [c.__dict__ for c in exc.changes],
-    }, status=409)
+    return api.create_response(
+        request,
+        {
+            "detail": _(
+                "Someone else saved this person after you opened it. Nothing was saved; "
+                "reload, check their changes and apply yours again."
+            ),
+            "current_version": exc.current_version,
+            "changes": [c.__dict__ for c in exc.changes],
+        },
+        status=409,
+    )
 
 
 @api.exception_handler(UnableToAccess)
@@ -122,9 +128,11 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 def _register_routers() -> None:
     from karvon.audit.api import router as audit_router
     from karvon.registry.api import router as registry_router
+    from karvon.statistics.api import router as statistics_router
 
     api.add_router("/", registry_router)
     api.add_router("/audit/", audit_router)
+    api.add_router("/statistics/", statistics_router)
 
 
 _register_routers()

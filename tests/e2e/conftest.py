@@ -32,8 +32,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run([KARVON, "demo_load", "--people", "400"], env=env, check=True, capture_output=True)
     port = _free_port()
     log = (var / "server.log").open("w")
-    process = subprocess.Popen([KARVON, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    # The task worker runs as in `make run`: duplicate checks after each registration go through the queue.
+    worker = subprocess.Popen([KARVON, "db_worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [KARVON, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -45,8 +51,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.kill()
         raise RuntimeError((var / "server.log").read_text())
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    for child in (process, worker):
+        child.terminate()
+        child.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -57,9 +64,17 @@ def browser() -> Iterator[object]:
         pytest.fail("Debian's chromium is not installed: apt-get install chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -67,9 +82,12 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def russian_page(browser: object, server: str) -> Iterator[object]:
-    context = browser.new_context(locale="ru-RU", extra_http_headers={"Accept-Language": "ru"},  # type: ignore[attr-defined]
-                                  viewport={"width": 1280, "height": 900}, base_url=server)
+    context = browser.new_context(
+        locale="ru-RU",
+        extra_http_headers={"Accept-Language": "ru"},  # type: ignore[attr-defined]
+        viewport={"width": 1280, "height": 900},
+        base_url=server,
+    )
     page = context.new_page()
     yield page
     context.close()
-

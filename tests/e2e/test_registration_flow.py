@@ -34,15 +34,25 @@ def log_out(page: Page) -> None:
     page.locator("header form[action='/logout/'] button").click()
 
 
-def test_officer_registers_a_family_profiles_a_child_and_finds_them_in_another_script(russian_page: Page) -> None:
+def test_officer_registers_a_family_profiles_a_child_and_finds_them_in_another_script(
+    russian_page: Page,
+) -> None:
     page = russian_page
     log_in(page, "officer")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     shot(page, "01-home-ru")
 
     # The father, from his passport's MRZ.
-    mrz = compose_td3(issuing_state="TJK", family_name="QODIROV", given_names="JAMSHED", document_number="401987654",
-                      nationality="TJK", birth_date=date(1986, 4, 17), sex="M", expiry_date=date(2031, 6, 30))
+    mrz = compose_td3(
+        issuing_state="TJK",
+        family_name="QODIROV",
+        given_names="JAMSHED",
+        document_number="401987654",
+        nationality="TJK",
+        birth_date=date(1986, 4, 17),
+        sex="M",
+        expiry_date=date(2031, 6, 30),
+    )
     page.goto("/registry/register/")
     page.fill("textarea[name=p-mrz]", mrz)
     page.locator("button[value=read_mrz]").click()

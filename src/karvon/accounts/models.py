@@ -69,7 +69,9 @@ class Office(models.Model):
 class RoleAssignment(models.Model):
     """A role held in an office, or in a whole agency when office is empty, until an optional end date."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("role"), max_length=40, choices=list(ROLE_LABELS.items()))
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="role_assignments")
     office = models.ForeignKey(

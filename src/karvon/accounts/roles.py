@@ -43,8 +43,13 @@ class Capability(StrEnum):
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     # The officer who profiles a person decides on the referral the profile suggests (10-Point Plan).
     Role.REGISTRATION_OFFICER: frozenset(
-        {Capability.PERSON_VIEW, Capability.PERSON_REGISTER, Capability.PERSON_EDIT, Capability.PROFILE_EDIT,
-         Capability.REFERRAL_DECIDE}
+        {
+            Capability.PERSON_VIEW,
+            Capability.PERSON_REGISTER,
+            Capability.PERSON_EDIT,
+            Capability.PROFILE_EDIT,
+            Capability.REFERRAL_DECIDE,
+        }
     ),
     Role.CASEWORKER: frozenset(
         {Capability.PERSON_VIEW, Capability.PERSON_EDIT, Capability.PROFILE_EDIT, Capability.REFERRAL_DECIDE}

@@ -13,7 +13,7 @@ from karvon.accounts.models import Agency, ApiToken, Office, RoleAssignment, Use
 from karvon.accounts.roles import Role
 from karvon.audit.services import audit_record
 
-TOKEN_PREFIX = "kv_"
+TOKEN_PREFIX = "kv_"  # noqa: S105 — a visible prefix that marks Karvon tokens, not a secret
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,12 @@ def api_token_issue(*, user: User, name: str, now: datetime, valid_days: int | N
             expires_at=now + timedelta(days=valid_days) if valid_days else None,
         )
         audit_record(
-            actor=user, action="token.issue", object_type="api_token", object_id=str(token.pk),
-            occurred_at=now, changes={"name": name},
+            actor=user,
+            action="token.issue",
+            object_type="api_token",
+            object_id=str(token.pk),
+            occurred_at=now,
+            changes={"name": name},
         )
     return IssuedToken(token=token, secret=secret)
 
@@ -80,14 +84,26 @@ def role_assign(
         raise UnableToAssignRole("The assignment ends before it starts.")
     with transaction.atomic():
         assignment = RoleAssignment.objects.create(
-            user=user, role=role.value, agency=agency, office=office,
-            valid_from=valid_from, valid_until=valid_until, granted_by=granted_by,
+            user=user,
+            role=role.value,
+            agency=agency,
+            office=office,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            granted_by=granted_by,
         )
         audit_record(
-            actor=granted_by, action="role.assign", object_type="role_assignment",
-            object_id=str(assignment.pk), occurred_at=now,
-            changes={"user": user.username, "role": role.value, "agency": agency.code,
-                     "office": office.code if office else None,
-                     "valid_until": valid_until.isoformat() if valid_until else None},
+            actor=granted_by,
+            action="role.assign",
+            object_type="role_assignment",
+            object_id=str(assignment.pk),
+            occurred_at=now,
+            changes={
+                "user": user.username,
+                "role": role.value,
+                "agency": agency.code,
+                "office": office.code if office else None,
+                "valid_until": valid_until.isoformat() if valid_until else None,
+            },
         )
     return assignment

@@ -16,5 +16,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     issued = None
     if request.method == "POST":
         name = (request.POST.get("name") or "API").strip()[:100]
-        issued = api_token_issue(user=ctx.user, name=name, now=ctx.now, valid_days=settings.KARVON_API_TOKEN_DAYS)
+        issued = api_token_issue(
+            user=ctx.user, name=name, now=ctx.now, valid_days=settings.KARVON_API_TOKEN_DAYS
+        )
     return render(request, "accounts/tokens.html", {"issued": issued})

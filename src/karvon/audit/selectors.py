@@ -51,7 +51,14 @@ def audit_event_search(*, ctx: AccessContext, filters: AuditFilter) -> QuerySet[
 
 
 EXPORT_COLUMNS = (
-    "occurred_at", "actor_username", "action", "object_type", "object_id", "person_uuid", "ip_address", "changes",
+    "occurred_at",
+    "actor_username",
+    "action",
+    "object_type",
+    "object_id",
+    "person_uuid",
+    "ip_address",
+    "changes",
 )
 
 
@@ -59,7 +66,10 @@ def audit_event_export_rows(*, ctx: AccessContext, filters: AuditFilter) -> Iter
     """CSV lines of the filtered trail; access is checked and the export audited before the first line."""
     require_capability(ctx, Capability.AUDIT_VIEW)
     audit_record(
-        actor=ctx.user, action="audit.export", object_type="audit_event", occurred_at=ctx.now,
+        actor=ctx.user,
+        action="audit.export",
+        object_type="audit_event",
+        occurred_at=ctx.now,
         ip_address=ctx.ip_address,
         changes={k: str(v) for k, v in filters.__dict__.items() if v},
     )
@@ -72,10 +82,18 @@ def _csv_lines(filters: AuditFilter) -> Iterator[str]:
     writer.writerow(EXPORT_COLUMNS)
     yield _drain(buffer)
     for event in _filtered(filters).order_by("occurred_at", "id").iterator(chunk_size=2000):
-        writer.writerow([
-            event.occurred_at.isoformat(), event.actor_username, event.action, event.object_type,
-            event.object_id, event.person_uuid or "", event.ip_address or "", event.changes,
-        ])
+        writer.writerow(
+            [
+                event.occurred_at.isoformat(),
+                event.actor_username,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.person_uuid or "",
+                event.ip_address or "",
+                event.changes,
+            ]
+        )
         yield _drain(buffer)
 
 

@@ -48,9 +48,15 @@ def audit_record_reads(
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
-                occurred_at=occurred_at, actor=actor, actor_username=actor.get_username(), action=action,
-                object_type="person", object_id=str(person_uuid), person_uuid=person_uuid,
-                ip_address=ip_address, changes=dict(details),
+                occurred_at=occurred_at,
+                actor=actor,
+                actor_username=actor.get_username(),
+                action=action,
+                object_type="person",
+                object_id=str(person_uuid),
+                person_uuid=person_uuid,
+                ip_address=ip_address,
+                changes=dict(details),
             )
             for person_uuid in person_uuids
         ]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "karvon.registry",
     "django_tasks_db",
     "karvon.matching",
+    "karvon.statistics",
     "karvon.web",
     "karvon.demo",
 ]

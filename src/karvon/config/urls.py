@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("karvon.registry.urls")),
     path("audit/", include("karvon.audit.urls")),
     path("duplicates/", include("karvon.matching.urls")),
+    path("statistics/", include("karvon.statistics.urls")),
 ]
 
 handler404 = "karvon.web.views.page_not_found"

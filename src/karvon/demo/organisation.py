@@ -47,12 +47,21 @@ def demo_organisation(*, state: str, now: datetime) -> list[Office]:
             agency = agencies["border" if is_border else "migration"]
             office, _ = Office.objects.get_or_create(
                 code=office_code,
-                defaults={"agency": agency, "name": office_name,
-                          "kind": OfficeKind.BORDER_CROSSING_POINT if is_border else OfficeKind.CITY_OFFICE},
+                defaults={
+                    "agency": agency,
+                    "name": office_name,
+                    "kind": OfficeKind.BORDER_CROSSING_POINT if is_border else OfficeKind.CITY_OFFICE,
+                },
             )
             offices.append(office)
-        Office.objects.get_or_create(code=f"{prefix.upper()}-ASY-HQ", defaults={
-            "agency": agencies["asylum"], "name": "Asylum Authority headquarters", "kind": OfficeKind.HEADQUARTERS})
+        Office.objects.get_or_create(
+            code=f"{prefix.upper()}-ASY-HQ",
+            defaults={
+                "agency": agencies["asylum"],
+                "name": "Asylum Authority headquarters",
+                "kind": OfficeKind.HEADQUARTERS,
+            },
+        )
     return offices
 
 
@@ -74,12 +83,22 @@ def demo_users(*, state: str, offices: list[Office], now: datetime) -> list[Demo
     logins = []
     today = now.date()
     for username, role, agency, office, first, last in plan:
-        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if not RoleAssignment.objects.filter(user=user, role=role.value).exists():
-            role_assign(user=user, role=role, agency=agency, office=office, valid_from=date(today.year - 1, 1, 1),
-                        valid_until=None, granted_by=None, now=now)
+            role_assign(
+                user=user,
+                role=role,
+                agency=agency,
+                office=office,
+                valid_from=date(today.year - 1, 1, 1),
+                valid_until=None,
+                granted_by=None,
+                now=now,
+            )
         logins.append(DemoLogin(username=username, role=role, where=office.name if office else agency.name))
     return logins

@@ -231,8 +231,8 @@ def extra_blocking_keys(features: PersonFeatures) -> set[str]:
 
     * ``dg:``/``df:`` exact date of birth with the head of the given / family name skeleton,
     * ``dp:`` exact date of birth with the place of birth,
-    * ``dh:``/``dt:`` each half of the document number with the head of the family name skeleton (one
-      mistyped digit leaves the other half intact).
+    * ``dh:``/``dt:`` each half of the document number with the head of the given or the family name
+      skeleton (one mistyped digit leaves the other half intact; either name may be mistyped or crossed).
     """
     keys: set[str] = set()
     birth = features.birth
@@ -245,12 +245,12 @@ def extra_blocking_keys(features: PersonFeatures) -> set[str]:
             keys.add(f"df:{day}:{family}")
         for spelling in features.place.spellings[:1]:
             keys.add(f"dp:{day}:{spelling.joined.folded}")
-    if family:
+    for head in {given, family} - {None}:
         for document in features.documents:
             half = len(document.ocr) // 2
             if half >= 3:
-                keys.add(f"dh:{document.ocr[:half]}:{family}")
-                keys.add(f"dt:{document.ocr[half:]}:{family}")
+                keys.add(f"dh:{document.ocr[:half]}:{head}")
+                keys.add(f"dt:{document.ocr[half:]}:{head}")
     return keys
 
 

@@ -21,8 +21,11 @@ class MatchModel(models.Model):
     is_active = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True),
-                                               name="one_active_match_model")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_match_model"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.version
@@ -53,15 +56,18 @@ class DuplicateCandidate(models.Model):
     found_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.OPEN)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-                                   blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-match_probability", "id"]
         constraints = [
             models.UniqueConstraint(fields=["person_low", "person_high"], name="candidate_pair_once"),
-            models.CheckConstraint(condition=Q(person_low__lt=F("person_high")), name="candidate_pair_ordered"),
+            models.CheckConstraint(
+                condition=Q(person_low__lt=F("person_high")), name="candidate_pair_ordered"
+            ),
         ]
         indexes = [models.Index(fields=["status", "band"], name="candidate_status_band")]
 
@@ -77,8 +83,9 @@ class Merge(models.Model):
     merged_at = models.DateTimeField()
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-                                  blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-merged_at", "-id"]

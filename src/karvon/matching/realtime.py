@@ -7,15 +7,22 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
-from karvon_match import MatchWeights, PersonRecord, TermFrequencies, compare, name_search_keys, person_features, score
-from karvon_match.features import PersonFeatures
 
 from karvon.registry.contracts import PersonInput
 from karvon.registry.models import IdentityDocument, NameSearchKey, Person, PersonName
+from karvon_match import (
+    MatchWeights,
+    PersonRecord,
+    TermFrequencies,
+    compare,
+    name_search_keys,
+    person_features,
+    score,
+)
+from karvon_match.features import PersonFeatures
 
 # How many blocked candidates are scored at most; blocking orders the most specific evidence first.
 CANDIDATE_LIMIT = 300
@@ -68,7 +75,9 @@ class _Weights:
                     self._weights, self._tf, self.version = MatchWeights.default(), None, "default"
                 elif model.version != self.version:
                     self._weights = MatchWeights.from_dict(model.settings_json)
-                    self._tf = TermFrequencies.from_dict(model.term_frequencies) if model.term_frequencies else None
+                    self._tf = (
+                        TermFrequencies.from_dict(model.term_frequencies) if model.term_frequencies else None
+                    )
                     self.version = model.version
                 self._loaded_at = time.monotonic()
         return self._weights, self._tf
@@ -153,11 +162,18 @@ def _blocked_ids(record: PersonRecord, people: QuerySet[Person], exclude_id: int
     family, given = _keys(record.family_names), _keys(record.given_names)
     rules: list[Q] = []
     if record.document_numbers:
-        rules.append(Q(pk__in=IdentityDocument.objects.filter(
-            number_normalised__in=record.document_numbers).values("person_id")))
+        rules.append(
+            Q(
+                pk__in=IdentityDocument.objects.filter(number_normalised__in=record.document_numbers).values(
+                    "person_id"
+                )
+            )
+        )
     if family and given:
-        rules.append(Q(pk__in=NameSearchKey.objects.filter(key__in=family).values("person_id"))
-                     & Q(pk__in=NameSearchKey.objects.filter(key__in=given).values("person_id")))
+        rules.append(
+            Q(pk__in=NameSearchKey.objects.filter(key__in=family).values("person_id"))
+            & Q(pk__in=NameSearchKey.objects.filter(key__in=given).values("person_id"))
+        )
     elif family or given:
         rules.append(Q(pk__in=NameSearchKey.objects.filter(key__in=family or given).values("person_id")))
     if not rules:
@@ -175,8 +191,14 @@ def _blocked_ids(record: PersonRecord, people: QuerySet[Person], exclude_id: int
     return ids[:CANDIDATE_LIMIT]
 
 
-def scored_candidates(record: PersonRecord, people: QuerySet[Person], *, exclude_id: int | None = None,
-                      limit: int = 5, minimum_probability: float = 0.0) -> list[ScoredCandidate]:
+def scored_candidates(
+    record: PersonRecord,
+    people: QuerySet[Person],
+    *,
+    exclude_id: int | None = None,
+    limit: int = 5,
+    minimum_probability: float = 0.0,
+) -> list[ScoredCandidate]:
     """The best-scoring people for `record` among `people` (already scoped by the caller), with reasons."""
     ids = _blocked_ids(record, people, exclude_id)
     if not ids:
@@ -185,7 +207,8 @@ def scored_candidates(record: PersonRecord, people: QuerySet[Person], *, exclude
     prepared = person_features(record)
     candidates = Person.objects.filter(pk__in=ids).prefetch_related(
         Prefetch("names", queryset=PersonName.objects.only("person_id", "part", "text")),
-        "nationalities", "documents",
+        "nationalities",
+        "documents",
     )
     results: list[ScoredCandidate] = []
     for person in candidates:
@@ -193,12 +216,14 @@ def scored_candidates(record: PersonRecord, people: QuerySet[Person], *, exclude
         scored = score(comparison, weights, tf=tf)
         if scored.match_probability < minimum_probability:
             continue
-        results.append(ScoredCandidate(
-            person_id=person.pk, match_weight=scored.match_weight, match_probability=scored.match_probability,
-            band=band_of(scored.match_probability),
-            reasons=tuple(FieldReason(f.field, f.level, f.weight, f.reason) for f in scored.per_field),
-        ))
+        results.append(
+            ScoredCandidate(
+                person_id=person.pk,
+                match_weight=scored.match_weight,
+                match_probability=scored.match_probability,
+                band=band_of(scored.match_probability),
+                reasons=tuple(FieldReason(f.field, f.level, f.weight, f.reason) for f in scored.per_field),
+            )
+        )
     results.sort(key=lambda c: (c.match_weight, c.person_id), reverse=True)
     return results[:limit]
-
-

@@ -21,12 +21,20 @@ def _in_scope(ctx: AccessContext, field: str) -> Exists:
     return Exists(Registration.objects.filter(person=OuterRef(field), office_id__in=offices))
 
 
-def duplicate_queue(*, ctx: AccessContext, status: str = "open", band: str = "") -> QuerySet[DuplicateCandidate]:
+def duplicate_queue(
+    *, ctx: AccessContext, status: str = "open", band: str = ""
+) -> QuerySet[DuplicateCandidate]:
     """Pairs whose two records are both in the supervisor's scope."""
     require_capability(ctx, Capability.DUPLICATE_DECIDE)
-    pairs = DuplicateCandidate.objects.filter(
-        _in_scope(ctx, "person_low"), _in_scope(ctx, "person_high"), status=status,
-    ).select_related("person_low", "person_high").prefetch_related("person_low__names", "person_high__names")
+    pairs = (
+        DuplicateCandidate.objects.filter(
+            _in_scope(ctx, "person_low"),
+            _in_scope(ctx, "person_high"),
+            status=status,
+        )
+        .select_related("person_low", "person_high")
+        .prefetch_related("person_low__names", "person_high__names")
+    )
     if band:
         pairs = pairs.filter(band=band)
     return pairs
@@ -45,19 +53,34 @@ class PairFile:
 
 def duplicate_pair(*, ctx: AccessContext, candidate_id: int) -> PairFile:
     candidate = duplicate_queue(ctx=ctx, status=DuplicateCandidate.objects.get(pk=candidate_id).status).get(
-        pk=candidate_id)
-    people = {p.pk: p for p in _with_details(Person.objects.filter(
-        pk__in=[candidate.person_low_id, candidate.person_high_id])).prefetch_related(
-        "registrations__office", "specific_needs")}
-    audit_record_reads(actor=ctx.user, action="person.view", person_uuids=[p.uuid for p in people.values()],
-                       occurred_at=ctx.now, ip_address=ctx.ip_address, details={"duplicate_candidate": candidate.pk})
-    return PairFile(candidate=candidate, low=people[candidate.person_low_id], high=people[candidate.person_high_id])
+        pk=candidate_id
+    )
+    people = {
+        p.pk: p
+        for p in _with_details(
+            Person.objects.filter(pk__in=[candidate.person_low_id, candidate.person_high_id])
+        ).prefetch_related("registrations__office", "specific_needs")
+    }
+    audit_record_reads(
+        actor=ctx.user,
+        action="person.view",
+        person_uuids=[p.uuid for p in people.values()],
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        details={"duplicate_candidate": candidate.pk},
+    )
+    return PairFile(
+        candidate=candidate, low=people[candidate.person_low_id], high=people[candidate.person_high_id]
+    )
 
 
 def merge_list(*, ctx: AccessContext) -> QuerySet[Merge]:
     require_capability(ctx, Capability.DUPLICATE_DECIDE)
-    return Merge.objects.filter(_in_scope(ctx, "survivor")).select_related(
-        "survivor", "merged", "merged_by", "undone_by").prefetch_related("survivor__names", "merged__names")
+    return (
+        Merge.objects.filter(_in_scope(ctx, "survivor"))
+        .select_related("survivor", "merged", "merged_by", "undone_by")
+        .prefetch_related("survivor__names", "merged__names")
+    )
 
 
 @dataclass(frozen=True)
@@ -69,10 +92,18 @@ class LikelyPerson:
 def likely_same_people(*, ctx: AccessContext, draft: PersonInput, limit: int = 5) -> list[LikelyPerson]:
     """Search before create: the user's people most likely to be the one being registered, with reasons."""
     require_capability(ctx, Capability.PERSON_VIEW)
-    found = scored_candidates(record_of_draft(draft), person_scope(ctx=ctx), limit=limit, minimum_probability=0.05)
+    found = scored_candidates(
+        record_of_draft(draft), person_scope(ctx=ctx), limit=limit, minimum_probability=0.05
+    )
     if not found:
         return []
     people = {p.pk: p for p in _with_details(Person.objects.filter(pk__in=[c.person_id for c in found]))}
-    audit_record_reads(actor=ctx.user, action="person.similar", person_uuids=[people[c.person_id].uuid for c in found],
-                       occurred_at=ctx.now, ip_address=ctx.ip_address, details={"results": len(found)})
+    audit_record_reads(
+        actor=ctx.user,
+        action="person.similar",
+        person_uuids=[people[c.person_id].uuid for c in found],
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        details={"results": len(found)},
+    )
     return [LikelyPerson(card=person_card(people[c.person_id]), scored=c) for c in found]

@@ -11,7 +11,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from karvon_match import name_search_keys
 
 from karvon.accounts.access import AccessContext, office_ids_in_scope, require_capability
 from karvon.accounts.roles import Capability
@@ -32,10 +31,18 @@ from karvon.registry.models import (
     Registration,
     SpecificNeed,
 )
+from karvon_match import name_search_keys
 
 # Fields of the surviving record filled from the merged one when the survivor has them empty.
-FILLABLE_FIELDS = ("birth_date", "birth_date_precision", "place_of_birth", "place_of_birth_country", "phone", "email",
-                   "address")
+FILLABLE_FIELDS = (
+    "birth_date",
+    "birth_date_precision",
+    "place_of_birth",
+    "place_of_birth_country",
+    "phone",
+    "email",
+    "address",
+)
 
 
 def candidates_record(*, person_id: int, found: Iterable[ScoredCandidate], source: str, now: datetime) -> int:
@@ -46,10 +53,16 @@ def candidates_record(*, person_id: int, found: Iterable[ScoredCandidate], sourc
             continue
         low, high = sorted((person_id, candidate.person_id))
         _, was_created = DuplicateCandidate.objects.get_or_create(
-            person_low_id=low, person_high_id=high,
-            defaults={"match_weight": candidate.match_weight, "match_probability": candidate.match_probability,
-                      "band": candidate.band, "reasons": [asdict(r) for r in candidate.reasons], "source": source,
-                      "found_at": now},
+            person_low_id=low,
+            person_high_id=high,
+            defaults={
+                "match_weight": candidate.match_weight,
+                "match_probability": candidate.match_probability,
+                "band": candidate.band,
+                "reasons": [asdict(r) for r in candidate.reasons],
+                "source": source,
+                "found_at": now,
+            },
         )
         created += int(was_created)
     return created
@@ -60,8 +73,12 @@ def duplicate_check(*, person_id: int, now: datetime) -> int:
     person = Person.objects.prefetch_related("names", "nationalities", "documents").get(pk=person_id)
     if person.merged_into_id is not None:
         return 0
-    found = scored_candidates(record_of_person(person), Person.objects.filter(merged_into__isnull=True),
-                              exclude_id=person.pk, limit=10)
+    found = scored_candidates(
+        record_of_person(person),
+        Person.objects.filter(merged_into__isnull=True),
+        exclude_id=person.pk,
+        limit=10,
+    )
     return candidates_record(person_id=person.pk, found=found, source="registration", now=now)
 
 
@@ -73,7 +90,9 @@ def _candidate_for_decision(ctx: AccessContext, candidate_id: int) -> DuplicateC
         if not Registration.objects.filter(person_id=person_id, office_id__in=offices).exists():
             raise DuplicateCandidate.DoesNotExist
     if candidate.status != CandidateStatus.OPEN:
-        raise UnableToValidate([FieldError("candidate", "already_decided", _("This pair was already decided."))])
+        raise UnableToValidate(
+            [FieldError("candidate", "already_decided", _("This pair was already decided."))]
+        )
     return candidate
 
 
@@ -84,9 +103,15 @@ def duplicate_reject(*, ctx: AccessContext, candidate_id: int, note: str) -> Dup
         candidate.status = CandidateStatus.REJECTED
         candidate.decided_at, candidate.decided_by, candidate.decision_note = ctx.now, ctx.user, note.strip()
         candidate.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-        audit_record(actor=ctx.user, action="duplicate.reject", object_type="duplicate_candidate",
-                     object_id=str(candidate.pk), occurred_at=ctx.now, ip_address=ctx.ip_address,
-                     changes={"persons": [candidate.person_low_id, candidate.person_high_id], "note": note.strip()})
+        audit_record(
+            actor=ctx.user,
+            action="duplicate.reject",
+            object_type="duplicate_candidate",
+            object_id=str(candidate.pk),
+            occurred_at=ctx.now,
+            ip_address=ctx.ip_address,
+            changes={"persons": [candidate.person_low_id, candidate.person_high_id], "note": note.strip()},
+        )
     return candidate
 
 
@@ -113,22 +138,31 @@ def duplicate_merge(*, ctx: AccessContext, candidate_id: int, survivor_uuid: uui
     """Merge the pair into the survivor, keeping every registration, spelling, document and profile."""
     with transaction.atomic():
         candidate = _candidate_for_decision(ctx, candidate_id)
-        pair = {p.uuid: p for p in Person.objects.select_for_update().filter(
-            pk__in=[candidate.person_low_id, candidate.person_high_id])}
+        pair = {
+            p.uuid: p
+            for p in Person.objects.select_for_update().filter(
+                pk__in=[candidate.person_low_id, candidate.person_high_id]
+            )
+        }
         if survivor_uuid not in pair:
-            raise UnableToValidate([FieldError("survivor", "invalid_choice", _("Choose one of the two records."))])
+            raise UnableToValidate(
+                [FieldError("survivor", "invalid_choice", _("Choose one of the two records."))]
+            )
         survivor = pair.pop(survivor_uuid)
         merged = next(iter(pair.values()))
         survivor_before = {f: str(getattr(survivor, f) or "") for f in FILLABLE_FIELDS}
-        primary_names = list(PersonName.objects.filter(person=merged, is_primary=True).values_list("pk", flat=True))
+        primary_names = list(
+            PersonName.objects.filter(person=merged, is_primary=True).values_list("pk", flat=True)
+        )
         # The survivor keeps its primary spellings; the merged record's become further spellings.
         PersonName.objects.filter(pk__in=primary_names).update(is_primary=False)
         moved: dict[str, list[Any]] = {
             "names": _move(PersonName, merged, survivor, unique=("part", "text", "source")),
             "nationalities": _move(PersonNationality, merged, survivor, unique=("country",)),
             "languages": _move(PersonLanguage, merged, survivor, unique=("language",)),
-            "documents": _move(IdentityDocument, merged, survivor,
-                               unique=("doc_type", "issuing_state", "number_normalised")),
+            "documents": _move(
+                IdentityDocument, merged, survivor, unique=("doc_type", "issuing_state", "number_normalised")
+            ),
             "registrations": _move(Registration, merged, survivor),
             "profiles": _move(ProfileRecord, merged, survivor),
             "specific_needs": _move(SpecificNeed, merged, survivor),
@@ -138,31 +172,60 @@ def duplicate_merge(*, ctx: AccessContext, candidate_id: int, survivor_uuid: uui
         # Households: the merged record's memberships become the survivor's history; a current one is ended.
         current = HouseholdMembership.objects.filter(person=merged, ended_on__isnull=True).first()
         moved["ended_memberships"] = []
-        if current is not None and HouseholdMembership.objects.filter(person=survivor, ended_on__isnull=True).exists():
-            HouseholdMembership.objects.filter(pk=current.pk).update(ended_on=max(ctx.today, current.started_on))
+        if (
+            current is not None
+            and HouseholdMembership.objects.filter(person=survivor, ended_on__isnull=True).exists()
+        ):
+            HouseholdMembership.objects.filter(pk=current.pk).update(
+                ended_on=max(ctx.today, current.started_on)
+            )
             moved["ended_memberships"] = [current.pk]
         moved["memberships"] = _move(HouseholdMembership, merged, survivor)
-        filled = {f: getattr(merged, f) for f in FILLABLE_FIELDS if not getattr(survivor, f) and getattr(merged, f)}
+        filled = {
+            f: getattr(merged, f) for f in FILLABLE_FIELDS if not getattr(survivor, f) and getattr(merged, f)
+        }
         if "birth_date" not in filled:
             filled.pop("birth_date_precision", None)
         elif "birth_date_precision" not in filled:
             filled["birth_date_precision"] = merged.birth_date_precision
         moved["filled_fields"] = sorted(filled)
         Person.objects.filter(pk=survivor.pk).update(version=F("version") + 1, updated_at=ctx.now, **filled)
-        Person.objects.filter(pk=merged.pk).update(merged_into=survivor, version=F("version") + 1, updated_at=ctx.now)
+        Person.objects.filter(pk=merged.pk).update(
+            merged_into=survivor, version=F("version") + 1, updated_at=ctx.now
+        )
         _rebuild_search_keys(survivor)
         NameSearchKey.objects.filter(person=merged).delete()
         candidate.status = CandidateStatus.MERGED
         candidate.decided_at, candidate.decided_by, candidate.decision_note = ctx.now, ctx.user, note.strip()
         candidate.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-        merge = Merge.objects.create(candidate=candidate, survivor=survivor, merged=merged, moved=moved,
-                                     survivor_before=survivor_before, merged_at=ctx.now, merged_by=ctx.user)
+        merge = Merge.objects.create(
+            candidate=candidate,
+            survivor=survivor,
+            merged=merged,
+            moved=moved,
+            survivor_before=survivor_before,
+            merged_at=ctx.now,
+            merged_by=ctx.user,
+        )
         for person, role in ((survivor, "survivor"), (merged, "merged")):
-            audit_record(actor=ctx.user, action="person.merge", object_type="person", object_id=str(person.uuid),
-                         person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                         changes={"merge": merge.pk, "role": role, "survivor": str(survivor.uuid),
-                                  "merged": str(merged.uuid), "moved": {k: len(v) for k, v in moved.items()},
-                                  "filled": sorted(filled), "note": note.strip()})
+            audit_record(
+                actor=ctx.user,
+                action="person.merge",
+                object_type="person",
+                object_id=str(person.uuid),
+                person_uuid=person.uuid,
+                occurred_at=ctx.now,
+                ip_address=ctx.ip_address,
+                changes={
+                    "merge": merge.pk,
+                    "role": role,
+                    "survivor": str(survivor.uuid),
+                    "merged": str(merged.uuid),
+                    "moved": {k: len(v) for k, v in moved.items()},
+                    "filled": sorted(filled),
+                    "note": note.strip(),
+                },
+            )
     return merge
 
 
@@ -170,34 +233,59 @@ def merge_undo(*, ctx: AccessContext, merge_id: int) -> Merge:
     """Give the merged record back everything that moved, exactly; the pair returns to the queue."""
     require_capability(ctx, Capability.DUPLICATE_DECIDE)
     with transaction.atomic():
-        merge = Merge.objects.select_for_update().select_related("survivor", "merged", "candidate").get(pk=merge_id)
+        merge = (
+            Merge.objects.select_for_update()
+            .select_related("survivor", "merged", "candidate")
+            .get(pk=merge_id)
+        )
         offices = office_ids_in_scope(ctx, Capability.DUPLICATE_DECIDE)
         if not Registration.objects.filter(person=merge.survivor, office_id__in=offices).exists():
             raise Merge.DoesNotExist
         if merge.undone_at is not None:
-            raise UnableToValidate([FieldError("merge", "already_undone", _("This merge was already undone."))])
+            raise UnableToValidate(
+                [FieldError("merge", "already_undone", _("This merge was already undone."))]
+            )
         survivor, merged, moved = merge.survivor, merge.merged, merge.moved
-        for key, model in (("names", PersonName), ("nationalities", PersonNationality), ("languages", PersonLanguage),
-                           ("documents", IdentityDocument), ("registrations", Registration),
-                           ("profiles", ProfileRecord), ("specific_needs", SpecificNeed),
-                           ("referrals", ReferralSuggestion), ("memberships", HouseholdMembership)):
+        for key, model in (
+            ("names", PersonName),
+            ("nationalities", PersonNationality),
+            ("languages", PersonLanguage),
+            ("documents", IdentityDocument),
+            ("registrations", Registration),
+            ("profiles", ProfileRecord),
+            ("specific_needs", SpecificNeed),
+            ("referrals", ReferralSuggestion),
+            ("memberships", HouseholdMembership),
+        ):
             model.objects.filter(pk__in=moved.get(key, []), person=survivor).update(person=merged)
-        PersonName.objects.filter(pk__in=moved.get("primary_names", []), person=merged).update(is_primary=True)
+        PersonName.objects.filter(pk__in=moved.get("primary_names", []), person=merged).update(
+            is_primary=True
+        )
         HouseholdMembership.objects.filter(pk__in=moved.get("ended_memberships", [])).update(ended_on=None)
         restore: dict[str, Any] = {}
         for field in moved.get("filled_fields", []):
             value = merge.survivor_before.get(field, "")
             restore[field] = (value or None) if field == "birth_date" else value
         Person.objects.filter(pk=survivor.pk).update(version=F("version") + 1, updated_at=ctx.now, **restore)
-        Person.objects.filter(pk=merged.pk).update(merged_into=None, version=F("version") + 1, updated_at=ctx.now)
+        Person.objects.filter(pk=merged.pk).update(
+            merged_into=None, version=F("version") + 1, updated_at=ctx.now
+        )
         _rebuild_search_keys(survivor)
         _rebuild_search_keys(merged)
         merge.undone_at, merge.undone_by = ctx.now, ctx.user
         merge.save(update_fields=["undone_at", "undone_by"])
         DuplicateCandidate.objects.filter(pk=merge.candidate_id).update(
-            status=CandidateStatus.OPEN, decided_at=None, decided_by=None, decision_note="")
+            status=CandidateStatus.OPEN, decided_at=None, decided_by=None, decision_note=""
+        )
         for person in (survivor, merged):
-            audit_record(actor=ctx.user, action="person.unmerge", object_type="person", object_id=str(person.uuid),
-                         person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                         changes={"merge": merge.pk})
+            audit_record(
+                actor=ctx.user,
+                action="person.unmerge",
+                object_type="person",
+                object_id=str(person.uuid),
+                person_uuid=person.uuid,
+                occurred_at=ctx.now,
+                ip_address=ctx.ip_address,
+                changes={"merge": merge.pk},
+            )
     return merge

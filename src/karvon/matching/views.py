@@ -25,8 +25,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     band = band if band in Band.values else ""
     pairs = selectors.duplicate_queue(ctx=request_context(request), status=status, band=band)
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
-    return render(request, "matching/queue.html", {"page": page, "status": status, "band": band,
-                                                   "statuses": CandidateStatus.choices, "bands": Band.choices})
+    return render(
+        request,
+        "matching/queue.html",
+        {
+            "page": page,
+            "status": status,
+            "band": band,
+            "statuses": CandidateStatus.choices,
+            "bands": Band.choices,
+        },
+    )
 
 
 @access_required
@@ -42,16 +51,27 @@ def decide(request: HttpRequest, candidate_id: int) -> HttpResponse:
     note = request.POST.get("note", "")
     try:
         if request.POST.get("decision") == "merge":
-            merge = services.duplicate_merge(ctx=ctx, candidate_id=candidate_id,
-                                             survivor_uuid=uuid.UUID(request.POST.get("survivor", "")), note=note)
-            messages.success(request, _("Merged. Every registration, spelling and document is kept; the merge can be undone."))
+            merge = services.duplicate_merge(
+                ctx=ctx,
+                candidate_id=candidate_id,
+                survivor_uuid=uuid.UUID(request.POST.get("survivor", "")),
+                note=note,
+            )
+            messages.success(
+                request,
+                _("Merged. Every registration, spelling and document is kept; the merge can be undone."),
+            )
             return redirect("registry:person", person_uuid=merge.survivor.uuid)
         services.duplicate_reject(ctx=ctx, candidate_id=candidate_id, note=note)
-        messages.success(request, _("Recorded as two different people; this pair will not be proposed again."))
-    except (UnableToValidate, ValueError) as exc:
-        errors = exc.errors if isinstance(exc, UnableToValidate) else []
-        for error in errors or [None]:
-            messages.error(request, error.message if error else _("Choose the record to keep."))
+        messages.success(
+            request, _("Recorded as two different people; this pair will not be proposed again.")
+        )
+    except UnableToValidate as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+        return redirect("matching:pair", candidate_id=candidate_id)
+    except ValueError:  # no or a malformed survivor id
+        messages.error(request, _("Choose the record to keep."))
         return redirect("matching:pair", candidate_id=candidate_id)
     return redirect("matching:queue")
 

@@ -21,7 +21,22 @@ SCRIPTS = {"Cyrl": _("Cyrillic"), "Latn": _("Latin"), "Arab": _("Arabic")}
 
 # The region's languages come first in pickers; any ISO 639-3 code is accepted.
 REGION_LANGUAGES = (
-    "rus", "kaz", "kir", "tgk", "uzb", "tuk", "aze", "tur", "prs", "pbt", "pus", "fas", "pes", "haz", "urd", "eng",
+    "rus",
+    "kaz",
+    "kir",
+    "tgk",
+    "uzb",
+    "tuk",
+    "aze",
+    "tur",
+    "prs",
+    "pbt",
+    "pus",
+    "fas",
+    "pes",
+    "haz",
+    "urd",
+    "eng",
 )
 REGION_COUNTRIES = ("AFG", "AZE", "IRN", "KAZ", "KGZ", "PAK", "TJK", "TKM", "TUR", "UZB", "RUS")
 
@@ -82,12 +97,15 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    region = [(code, f"{language_name(code)} ({code})") for code in REGION_LANGUAGES if is_language_code(code)]
+    region = [
+        (code, f"{language_name(code)} ({code})") for code in REGION_LANGUAGES if is_language_code(code)
+    ]
     rest = sorted(
         (
             (language.alpha_3, f"{language_name(language.alpha_3)} ({language.alpha_3})")
             for language in pycountry.languages
-            if language.alpha_3 not in REGION_LANGUAGES and getattr(language, "type", "") == "L"
+            if language.alpha_3 not in REGION_LANGUAGES
+            and getattr(language, "type", "") == "L"
             and hasattr(language, "alpha_2")
         ),
         key=lambda item: item[1],

@@ -17,7 +17,9 @@ def age_on(birth_date: date | None, on: date) -> int | None:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def referrals_suggested(profile: ProfileInput, *, birth_date: date | None, today: date) -> list[SuggestedReferral]:
+def referrals_suggested(
+    profile: ProfileInput, *, birth_date: date | None, today: date
+) -> list[SuggestedReferral]:
     """Each suggestion names the facts that triggered it; the officer decides."""
     types = set(profile.profile_types)
     needs = set(profile.specific_needs)
@@ -29,7 +31,9 @@ def referrals_suggested(profile: ProfileInput, *, birth_date: date | None, today
         suggestions["child_protection"] = _("Child with specific needs")
     # LP-RR / LP-TR: at risk of refoulement, which is a protection claim whatever else the person said.
     if profile.fear_of_return or "asylum_seeker" in types or needs & {"LP-RR", "LP-TR"}:
-        suggestions["asylum"] = _("States a fear of return") if profile.fear_of_return else _("Asks for asylum")
+        suggestions["asylum"] = (
+            _("States a fear of return") if profile.fear_of_return else _("Asks for asylum")
+        )
     if "trafficking_victim" in types:
         suggestions["counter_trafficking"] = _("Victim or presumed victim of trafficking")
     if "stateless" in types:

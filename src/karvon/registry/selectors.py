@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from karvon_match import name_search_keys, query_search_keys
@@ -183,15 +184,30 @@ def parse_search_text(text: str) -> ParsedQuery:
     return ParsedQuery(name_tokens, documents, birth_date, birth_year)
 
 
-def _search_candidates(ctx: AccessContext, query: SearchQuery) -> QuerySet[Person] | None:
+def _search_candidates(ctx: AccessContext, query: SearchQuery,
+                       ids: tuple[int, int] | None = None) -> QuerySet[Person] | None:
+    """The people a query matches; with `ids` (lowest, highest), only those whose ids are in that range."""
     parsed = parse_search_text(query.text)
     people = person_scope(ctx=ctx)
+    # The range goes into every subquery too: each then reads only its own index entries within it.
+    in_range = {} if ids is None else {"person_id__gte": ids[0], "person_id__lte": ids[1]}
+    if ids is not None:
+        people = people.filter(pk__range=ids)
     constrained = False
-    for keys in parsed.name_tokens:
-        people = people.filter(pk__in=NameSearchKey.objects.filter(key__in=keys).values("person_id"))
+    # Every word must match: one subquery of nested ones (people with the last word's keys, among them those
+    # with the one before...), so the database intersects the words' keys before it looks at the people.
+    named: QuerySet[NameSearchKey] | None = None
+    for keys in reversed(parsed.name_tokens):
+        matching = NameSearchKey.objects.filter(key__in=keys, **in_range)
+        if named is not None:
+            matching = matching.filter(person_id__in=named)
+        named = matching.values("person_id")
+    if named is not None:
+        people = people.filter(pk__in=named)
         constrained = True
     for number in parsed.document_numbers:
-        people = people.filter(pk__in=IdentityDocument.objects.filter(number_normalised=number).values("person_id"))
+        people = people.filter(pk__in=IdentityDocument.objects.filter(number_normalised=number, **in_range)
+                               .values("person_id"))
         constrained = True
     if parsed.birth_date:
         people = people.filter(birth_date__year=parsed.birth_date.year)
@@ -211,14 +227,49 @@ def _search_candidates(ctx: AccessContext, query: SearchQuery) -> QuerySet[Perso
     return people
 
 
+@lru_cache(maxsize=32_768)
+def _spelling_keys(text: str) -> frozenset[str]:
+    """The search keys of one spelling; a register holds a few thousand distinct spellings, seen again and again."""
+    return name_search_keys(text)
+
+
+def _rank_of(pk: int, birth_date: date | None, keys: set[str], parsed: ParsedQuery) -> tuple[int, int]:
+    folded = sum(1 for token in parsed.name_tokens if any(k.startswith("f:") and k in keys for k in token))
+    date_agrees = 1 if parsed.birth_date and birth_date == parsed.birth_date else 0
+    return (folded + date_agrees, pk)
+
+
 def _rank(person: Person, parsed: ParsedQuery) -> tuple[int, int]:
     """Spelling-exact ("f:" folded) agreement outranks skeleton-only agreement; a full date outranks a year."""
     keys: set[str] = set()
     for name in person.names.all():
-        keys |= name_search_keys(name.text)
-    folded = sum(1 for token in parsed.name_tokens if any(k.startswith("f:") and k in keys for k in token))
-    date_agrees = 1 if parsed.birth_date and person.birth_date == parsed.birth_date else 0
-    return (folded + date_agrees, person.pk)
+        keys |= _spelling_keys(name.text)
+    return _rank_of(person.pk, person.birth_date, keys, parsed)
+
+
+# The newest candidates are looked for in id ranges, newest first, each wider than the one before.
+SEARCH_FIRST_RANGE = 131_072
+SEARCH_RANGE_GROWTH = 4
+
+
+def _newest_candidates(ctx: AccessContext, query: SearchQuery, limit: int) -> list[tuple[int, date | None]]:
+    """(id, date of birth) of the `limit` candidates with the highest ids, highest first.
+
+    The same rows as `_search_candidates(...).order_by("-pk")[:limit]`, found range by range from the newest
+    ids: a name's keys match tens of thousands of people, and asking for all of them and sorting, or walking
+    the whole person table backwards, costs far more than reading the matches of the few newest ranges.
+    """
+    highest = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
+    rows: list[tuple[int, date | None]] = []
+    width = SEARCH_FIRST_RANGE
+    while highest is not None and highest >= 1 and len(rows) < limit:
+        lowest = max(1, highest - width + 1)
+        candidates = _search_candidates(ctx, query, ids=(lowest, highest))
+        if candidates is None:
+            break
+        rows += candidates.order_by("-pk").values_list("pk", "birth_date")[: limit - len(rows)]
+        highest, width = lowest - 1, width * SEARCH_RANGE_GROWTH
+    return rows
 
 
 def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> PersonPage:
@@ -228,16 +279,22 @@ def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> 
     if candidates is None:
         return PersonPage(cards=[], page=1, page_count=1, total=0, total_is_capped=False)
     if parsed.name_tokens or parsed.birth_date:
-        # Rank a bounded candidate set in Python, where the per-spelling keys are at hand.
-        ids = list(candidates.order_by("-pk").values_list("pk", flat=True)[: SEARCH_CANDIDATE_LIMIT + 1])
-        capped = len(ids) > SEARCH_CANDIDATE_LIMIT
-        ids = ids[:SEARCH_CANDIDATE_LIMIT]
-        pool = list(_with_details(Person.objects.filter(pk__in=ids)))
-        pool.sort(key=lambda p: _rank(p, parsed), reverse=True)
-        total = len(pool)
+        # Rank a bounded candidate set in Python, where the per-spelling keys are at hand (as `_rank` does), on
+        # plain values: only the page shown is loaded with its details.
+        rows = _newest_candidates(ctx, query, SEARCH_CANDIDATE_LIMIT + 1)
+        capped = len(rows) > SEARCH_CANDIDATE_LIMIT
+        births = dict(rows[:SEARCH_CANDIDATE_LIMIT])
+        keys: dict[int, set[str]] = {pk: set() for pk in births}
+        if parsed.name_tokens:
+            for person_id, text in PersonName.objects.filter(person_id__in=births).values_list("person_id", "text"):
+                keys[person_id] |= _spelling_keys(text)
+        ranked = sorted(births, key=lambda pk: _rank_of(pk, births[pk], keys[pk], parsed), reverse=True)
+        total = len(ranked)
         page_count = max(1, -(-total // page_size))
         page = min(max(1, query.page), page_count)
-        people = pool[(page - 1) * page_size: page * page_size]
+        shown = ranked[(page - 1) * page_size: page * page_size]
+        details = {p.pk: p for p in _with_details(Person.objects.filter(pk__in=shown))}
+        people = [details[pk] for pk in shown]
     else:
         total = candidates.count()
         capped = False
@@ -249,58 +306,3 @@ def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> 
                        occurred_at=ctx.now, ip_address=ctx.ip_address,
                        details={"query": query.text[:200], "results": total})
     return PersonPage(cards=cards, page=page, page_count=page_count, total=total, total_is_capped=capped)
-
-
-def person_similar(*, ctx: AccessContext, draft: PersonInput, limit: int = 5) -> list[PersonCard]:
-    """Search before create: people in scope whose names share keys with the draft, best first; audited."""
-    family = [n.text for n in draft.names if n.part == "family" and n.text.strip()]
-    given = [n.text for n in draft.names if n.part == "given" and n.text.strip()]
-    numbers = ["".join(ch for ch in d.number.upper() if ch.isalnum()) for d in draft.documents if d.number.strip()]
-    if not (family or given or numbers):
-        return []
-    people = person_scope(ctx=ctx)
-    conditions = Q()
-    if numbers:
-        conditions |= Q(pk__in=IdentityDocument.objects.filter(number_normalised__in=numbers).values("person_id"))
-    name_filter = Q()
-    for texts in (family, given):
-        keys: set[str] = set()
-        for text in texts:
-            keys |= name_search_keys(text)
-        if keys:
-            name_filter &= Q(pk__in=NameSearchKey.objects.filter(key__in=keys).values("person_id"))
-    if family or given:
-        conditions |= name_filter
-    pool = list(_with_details(people.filter(conditions).order_by("-pk"))[:50])
-    draft_keys: set[str] = set()
-    for name in draft.names:
-        draft_keys |= name_search_keys(name.text)
-    scored: list[tuple[int, Person, list[str]]] = []
-    for person in pool:
-        reasons: list[str] = []
-        score = 0
-        person_keys: set[str] = set()
-        for name in person.names.all():
-            person_keys |= name_search_keys(name.text)
-        shared = draft_keys & person_keys
-        if shared:
-            folded = sum(1 for k in shared if k.startswith("f:"))
-            score += 2 * folded + (len(shared) - folded)
-            reasons.append("names")
-        if draft.birth_date and person.birth_date:
-            if draft.birth_date == person.birth_date:
-                score += 3
-                reasons.append("date_of_birth")
-            elif draft.birth_date.year == person.birth_date.year:
-                score += 1
-                reasons.append("year_of_birth")
-        if numbers and any(d.number_normalised in numbers for d in person.documents.all()):
-            score += 5
-            reasons.append("document")
-        scored.append((score, person, reasons))
-    scored.sort(key=lambda item: (item[0], item[1].pk), reverse=True)
-    cards = [person_card(person, reasons) for _, person, reasons in scored[:limit]]
-    if cards:
-        audit_record_reads(actor=ctx.user, action="person.similar", person_uuids=[c.uuid for c in cards],
-                           occurred_at=ctx.now, ip_address=ctx.ip_address, details={"results": len(cards)})
-    return cards

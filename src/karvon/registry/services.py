@@ -9,7 +9,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from karvon_match import name_search_keys, normalise_text
 
 from karvon.accounts.access import (
     AccessContext,
@@ -53,6 +52,7 @@ from karvon.registry.models import (
 )
 from karvon.registry.profiling import referrals_suggested
 from karvon.registry.selectors import household_get_for_write, person_get_for_write
+from karvon_match import name_search_keys, normalise_text
 
 
 def document_number_normalised(number: str) -> str:
@@ -87,8 +87,17 @@ def _write_person_details(person: Person, data: PersonInput) -> None:
         if not text or (name.part, text, name.source) in seen_spelling:
             continue
         seen_spelling.add((name.part, text, name.source))
-        names.append(PersonName(person=person, part=name.part, text=text, script=name.script, source=name.source,
-                                is_primary=name.part not in seen_primary, position=position))
+        names.append(
+            PersonName(
+                person=person,
+                part=name.part,
+                text=text,
+                script=name.script,
+                source=name.source,
+                is_primary=name.part not in seen_primary,
+                position=position,
+            )
+        )
         seen_primary.add(name.part)
         keys |= name_search_keys(text)
     PersonName.objects.bulk_create(names)
@@ -99,14 +108,21 @@ def _write_person_details(person: Person, data: PersonInput) -> None:
     PersonLanguage.objects.bulk_create(
         [PersonLanguage(person=person, language=code) for code in dict.fromkeys(data.languages)]
     )
-    IdentityDocument.objects.bulk_create([
-        IdentityDocument(
-            person=person, doc_type=doc.doc_type, number=doc.number.strip().upper(),
-            number_normalised=document_number_normalised(doc.number), issuing_state=doc.issuing_state,
-            issue_date=doc.issue_date, expiry_date=doc.expiry_date, mrz=doc.mrz.strip(),
-        )
-        for doc in data.documents
-    ])
+    IdentityDocument.objects.bulk_create(
+        [
+            IdentityDocument(
+                person=person,
+                doc_type=doc.doc_type,
+                number=doc.number.strip().upper(),
+                number_normalised=document_number_normalised(doc.number),
+                issuing_state=doc.issuing_state,
+                issue_date=doc.issue_date,
+                expiry_date=doc.expiry_date,
+                mrz=doc.mrz.strip(),
+            )
+            for doc in data.documents
+        ]
+    )
 
 
 def _person_fields(data: PersonInput) -> dict[str, Any]:
@@ -124,19 +140,31 @@ def _person_fields(data: PersonInput) -> dict[str, Any]:
 
 def person_snapshot(person: Person) -> dict[str, str]:
     """A flat, comparable picture of a person, for change records and conflict messages."""
-    snapshot = {key: str(getattr(person, key) or "") for key in (
-        "sex", "birth_date", "birth_date_precision", "place_of_birth", "place_of_birth_country", "phone", "email",
-        "address")}
+    snapshot = {
+        key: str(getattr(person, key) or "")
+        for key in (
+            "sex",
+            "birth_date",
+            "birth_date_precision",
+            "place_of_birth",
+            "place_of_birth_country",
+            "phone",
+            "email",
+            "address",
+        )
+    }
     for part in ("given", "family", "patronymic"):
         snapshot[f"names.{part}"] = "; ".join(
             f"{n.text} [{n.script}, {n.source}]" for n in person.names.all() if n.part == part
         )
     snapshot["nationalities"] = ", ".join(sorted(n.country for n in person.nationalities.all()))
     snapshot["languages"] = ", ".join(sorted(n.language for n in person.languages.all()))
-    snapshot["documents"] = "; ".join(sorted(
-        f"{d.doc_type} {d.issuing_state} {d.number} {d.issue_date or ''}–{d.expiry_date or ''}"
-        for d in person.documents.all()
-    ))
+    snapshot["documents"] = "; ".join(
+        sorted(
+            f"{d.doc_type} {d.issuing_state} {d.number} {d.issue_date or ''}–{d.expiry_date or ''}"
+            for d in person.documents.all()
+        )
+    )
     return snapshot
 
 
@@ -145,18 +173,27 @@ def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]
 
 
 def _create_person(ctx: AccessContext, data: PersonInput) -> Person:
-    person = Person.objects.create(created_at=ctx.now, updated_at=ctx.now, created_by=ctx.user, **_person_fields(data))
+    person = Person.objects.create(
+        created_at=ctx.now, updated_at=ctx.now, created_by=ctx.user, **_person_fields(data)
+    )
     _write_person_details(person, data)
     return person
 
 
-def _create_registration(ctx: AccessContext, person: Person, household: Household | None,
-                         registration: RegistrationInput) -> Registration:
+def _create_registration(
+    ctx: AccessContext, person: Person, household: Household | None, registration: RegistrationInput
+) -> Registration:
     return Registration.objects.create(
-        person=person, household=household, office_id=registration.office_id,
-        registered_on=registration.registered_on, met_at=registration.met_at,
-        referred_by=registration.referred_by.strip(), arrival_date=registration.arrival_date,
-        transit_countries=list(registration.transit_countries), created_at=ctx.now, created_by=ctx.user,
+        person=person,
+        household=household,
+        office_id=registration.office_id,
+        registered_on=registration.registered_on,
+        met_at=registration.met_at,
+        referred_by=registration.referred_by.strip(),
+        arrival_date=registration.arrival_date,
+        transit_countries=list(registration.transit_countries),
+        created_at=ctx.now,
+        created_by=ctx.user,
     )
 
 
@@ -164,82 +201,144 @@ def _check_registration_office(ctx: AccessContext, registration: RegistrationInp
     try:
         require_office(ctx, Capability.PERSON_REGISTER, registration.office_id)
     except UnableToAccess:
-        raise UnableToValidate([FieldError("registration.office_id", "office_not_allowed",
-                                           _("You cannot register people in this office."))]) from None
+        raise UnableToValidate(
+            [
+                FieldError(
+                    "registration.office_id",
+                    "office_not_allowed",
+                    _("You cannot register people in this office."),
+                )
+            ]
+        ) from None
 
 
 def person_register(*, ctx: AccessContext, person: PersonInput, registration: RegistrationInput) -> Person:
     """Register one person met alone: the person, their registration event and a one-person household."""
     try:
         household = household_register(
-            ctx=ctx, registration=registration,
+            ctx=ctx,
+            registration=registration,
             members=[MemberInput(person=person, relationship=Relationship.PRINCIPAL)],
         )
     except UnableToValidate as exc:
         # One person, so errors name the person's fields, not "members.0.…".
-        raise UnableToValidate([
-            FieldError(e.field.removeprefix("members.0."), e.code, e.message) for e in exc.errors
-        ]) from None
+        raise UnableToValidate(
+            [FieldError(e.field.removeprefix("members.0."), e.code, e.message) for e in exc.errors]
+        ) from None
     return household.memberships.get().person
 
 
-def household_register(*, ctx: AccessContext, registration: RegistrationInput, members: list[MemberInput]) -> Household:
+def household_register(
+    *, ctx: AccessContext, registration: RegistrationInput, members: list[MemberInput]
+) -> Household:
     """Register people met together: a household, each member, and one registration event each."""
     require_capability(ctx, Capability.PERSON_REGISTER)
     _check_registration_office(ctx, registration)
     errors = validation.members_errors(members, today=ctx.today)
-    errors += validation.registration_errors(registration, today=ctx.today,
-                                             birth_dates=[m.person.birth_date for m in members])
+    errors += validation.registration_errors(
+        registration, today=ctx.today, birth_dates=[m.person.birth_date for m in members]
+    )
     if errors:
         raise UnableToValidate(errors)
     with transaction.atomic():
-        household = Household.objects.create(office_id=registration.office_id, created_at=ctx.now, created_by=ctx.user)
+        household = Household.objects.create(
+            office_id=registration.office_id, created_at=ctx.now, created_by=ctx.user
+        )
         for member in members:
             person = _create_person(ctx, member.person)
-            HouseholdMembership.objects.create(household=household, person=person, relationship=member.relationship,
-                                               started_on=registration.registered_on)
+            HouseholdMembership.objects.create(
+                household=household,
+                person=person,
+                relationship=member.relationship,
+                started_on=registration.registered_on,
+            )
             _create_registration(ctx, person, household, registration)
-            audit_record(actor=ctx.user, action="person.create", object_type="person", object_id=str(person.uuid),
-                         person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                         changes={"version": 1, "household": str(household.uuid), "office": registration.office_id,
-                                  "fields": _diff({}, person_snapshot(person))})
-        audit_record(actor=ctx.user, action="household.create", object_type="household",
-                     object_id=str(household.uuid), occurred_at=ctx.now, ip_address=ctx.ip_address,
-                     changes={"members": len(members)})
+            audit_record(
+                actor=ctx.user,
+                action="person.create",
+                object_type="person",
+                object_id=str(person.uuid),
+                person_uuid=person.uuid,
+                occurred_at=ctx.now,
+                ip_address=ctx.ip_address,
+                changes={
+                    "version": 1,
+                    "household": str(household.uuid),
+                    "office": registration.office_id,
+                    "fields": _diff({}, person_snapshot(person)),
+                },
+            )
+        audit_record(
+            actor=ctx.user,
+            action="household.create",
+            object_type="household",
+            object_id=str(household.uuid),
+            occurred_at=ctx.now,
+            ip_address=ctx.ip_address,
+            changes={"members": len(members)},
+        )
         person_ids = list(household.memberships.values_list("person_id", flat=True))
         transaction.on_commit(lambda: duplicate_check_enqueue(person_ids))
     return household
 
 
-def household_member_add(*, ctx: AccessContext, household_uuid: uuid.UUID, member: MemberInput,
-                         registration: RegistrationInput) -> Person:
+def household_member_add(
+    *, ctx: AccessContext, household_uuid: uuid.UUID, member: MemberInput, registration: RegistrationInput
+) -> Person:
     """Register a new person into an existing household (a family member met later)."""
     require_capability(ctx, Capability.PERSON_REGISTER)
     _check_registration_office(ctx, registration)
-    errors = [FieldError(f"member.{e.field}", e.code, e.message)
-              for e in validation.person_errors(member.person, today=ctx.today)]
+    errors = [
+        FieldError(f"member.{e.field}", e.code, e.message)
+        for e in validation.person_errors(member.person, today=ctx.today)
+    ]
     if member.relationship == Relationship.PRINCIPAL:
-        errors.append(FieldError("member.relationship", "one_principal",
-                                 _("The household already has a principal applicant.")))
-    errors += validation.registration_errors(registration, today=ctx.today, birth_dates=[member.person.birth_date])
+        errors.append(
+            FieldError(
+                "member.relationship", "one_principal", _("The household already has a principal applicant.")
+            )
+        )
+    errors += validation.registration_errors(
+        registration, today=ctx.today, birth_dates=[member.person.birth_date]
+    )
     if errors:
         raise UnableToValidate(errors)
     with transaction.atomic():
         household = household_get_for_write(ctx=ctx, household_uuid=household_uuid)
         person = _create_person(ctx, member.person)
-        HouseholdMembership.objects.create(household=household, person=person, relationship=member.relationship,
-                                           started_on=registration.registered_on)
+        HouseholdMembership.objects.create(
+            household=household,
+            person=person,
+            relationship=member.relationship,
+            started_on=registration.registered_on,
+        )
         _create_registration(ctx, person, household, registration)
-        audit_record(actor=ctx.user, action="person.create", object_type="person", object_id=str(person.uuid),
-                     person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                     changes={"version": 1, "household": str(household.uuid),
-                              "fields": _diff({}, person_snapshot(person))})
+        audit_record(
+            actor=ctx.user,
+            action="person.create",
+            object_type="person",
+            object_id=str(person.uuid),
+            person_uuid=person.uuid,
+            occurred_at=ctx.now,
+            ip_address=ctx.ip_address,
+            changes={
+                "version": 1,
+                "household": str(household.uuid),
+                "fields": _diff({}, person_snapshot(person)),
+            },
+        )
         transaction.on_commit(lambda: duplicate_check_enqueue([person.pk]))
     return person
 
 
-def household_member_move(*, ctx: AccessContext, person_uuid: uuid.UUID, household_uuid: uuid.UUID | None,
-                          relationship: str, on_date: date) -> HouseholdMembership:
+def household_member_move(
+    *,
+    ctx: AccessContext,
+    person_uuid: uuid.UUID,
+    household_uuid: uuid.UUID | None,
+    relationship: str,
+    on_date: date,
+) -> HouseholdMembership:
     """Move a person to another household (or a new one of their own); the old membership ends, kept as history."""
     require_capability(ctx, Capability.PERSON_EDIT)
     if relationship not in Relationship.values:
@@ -248,48 +347,88 @@ def household_member_move(*, ctx: AccessContext, person_uuid: uuid.UUID, househo
         raise UnableToValidate([FieldError("on_date", "future", _("The date is in the future."))])
     with transaction.atomic():
         person = person_get_for_write(ctx=ctx, person_uuid=person_uuid)
-        current = HouseholdMembership.objects.select_for_update().filter(person=person, ended_on__isnull=True).first()
+        current = (
+            HouseholdMembership.objects.select_for_update()
+            .filter(person=person, ended_on__isnull=True)
+            .first()
+        )
         if current is not None and on_date < current.started_on:
-            raise UnableToValidate([FieldError("on_date", "before_start",
-                                               _("The date is before the current membership began."))])
+            raise UnableToValidate(
+                [FieldError("on_date", "before_start", _("The date is before the current membership began."))]
+            )
         if household_uuid is None:
-            office_id = current.household.office_id if current else person.registrations.values_list(
-                "office_id", flat=True).first()
+            office_id = (
+                current.household.office_id
+                if current
+                else person.registrations.values_list("office_id", flat=True).get()
+            )
             target = Household.objects.create(office_id=office_id, created_at=ctx.now, created_by=ctx.user)
             relationship = Relationship.PRINCIPAL
         else:
             target = household_get_for_write(ctx=ctx, household_uuid=household_uuid)
         if current is not None and current.household_id == target.pk:
-            raise UnableToValidate([FieldError("household", "same", _("The person is already in this household."))])
-        if relationship == Relationship.PRINCIPAL and target.memberships.filter(
-                ended_on__isnull=True, relationship=Relationship.PRINCIPAL).exists():
-            raise UnableToValidate([FieldError("relationship", "one_principal",
-                                               _("The household already has a principal applicant."))])
+            raise UnableToValidate(
+                [FieldError("household", "same", _("The person is already in this household."))]
+            )
+        if (
+            relationship == Relationship.PRINCIPAL
+            and target.memberships.filter(ended_on__isnull=True, relationship=Relationship.PRINCIPAL).exists()
+        ):
+            raise UnableToValidate(
+                [
+                    FieldError(
+                        "relationship", "one_principal", _("The household already has a principal applicant.")
+                    )
+                ]
+            )
         if current is not None:
             current.ended_on = on_date
             current.save(update_fields=["ended_on"])
-        membership = HouseholdMembership.objects.create(household=target, person=person, relationship=relationship,
-                                                        started_on=on_date)
-        audit_record(actor=ctx.user, action="household.move", object_type="person", object_id=str(person.uuid),
-                     person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                     changes={"from": str(current.household.uuid) if current else None, "to": str(target.uuid),
-                              "relationship": relationship, "on": on_date.isoformat()})
+        membership = HouseholdMembership.objects.create(
+            household=target, person=person, relationship=relationship, started_on=on_date
+        )
+        audit_record(
+            actor=ctx.user,
+            action="household.move",
+            object_type="person",
+            object_id=str(person.uuid),
+            person_uuid=person.uuid,
+            occurred_at=ctx.now,
+            ip_address=ctx.ip_address,
+            changes={
+                "from": str(current.household.uuid) if current else None,
+                "to": str(target.uuid),
+                "relationship": relationship,
+                "on": on_date.isoformat(),
+            },
+        )
     return membership
 
 
 def _changes_since(person: Person, version: int) -> list[ChangeByOthers]:
     changes: list[ChangeByOthers] = []
-    events = AuditEvent.objects.filter(person_uuid=person.uuid, action="person.update").order_by("occurred_at", "id")
+    events = AuditEvent.objects.filter(person_uuid=person.uuid, action="person.update").order_by(
+        "occurred_at", "id"
+    )
     for event in events:
         if int(event.changes.get("version", 0)) <= version:
             continue
         for field, (old, new) in event.changes.get("fields", {}).items():
-            changes.append(ChangeByOthers(actor=event.actor_username, occurred_at=event.occurred_at.isoformat(),
-                                          field=field, old=old, new=new))
+            changes.append(
+                ChangeByOthers(
+                    actor=event.actor_username,
+                    occurred_at=event.occurred_at.isoformat(),
+                    field=field,
+                    old=old,
+                    new=new,
+                )
+            )
     return changes
 
 
-def person_update(*, ctx: AccessContext, person_uuid: uuid.UUID, based_on_version: int, person: PersonInput) -> Person:
+def person_update(
+    *, ctx: AccessContext, person_uuid: uuid.UUID, based_on_version: int, person: PersonInput
+) -> Person:
     """Save an edit made on `based_on_version`; refused, with what others changed, if a newer version exists."""
     require_capability(ctx, Capability.PERSON_EDIT)
     errors = validation.person_errors(person, today=ctx.today)
@@ -303,46 +442,79 @@ def person_update(*, ctx: AccessContext, person_uuid: uuid.UUID, based_on_versio
         )
         if updated == 0:
             record.refresh_from_db()
-            raise UnableToSaveStaleEdit(current_version=record.version,
-                                        changes=_changes_since(record, based_on_version))
+            raise UnableToSaveStaleEdit(
+                current_version=record.version, changes=_changes_since(record, based_on_version)
+            )
         before = person_snapshot(record)
         record.refresh_from_db()
         _write_person_details(record, person)
         changed = _diff(before, person_snapshot(record))
-        audit_record(actor=ctx.user, action="person.update", object_type="person", object_id=str(record.uuid),
-                     person_uuid=record.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                     changes={"version": record.version, "fields": changed})
+        audit_record(
+            actor=ctx.user,
+            action="person.update",
+            object_type="person",
+            object_id=str(record.uuid),
+            person_uuid=record.uuid,
+            occurred_at=ctx.now,
+            ip_address=ctx.ip_address,
+            changes={"version": record.version, "fields": changed},
+        )
     return record
 
 
-def profile_record(*, ctx: AccessContext, person_uuid: uuid.UUID, office_id: int, profile: ProfileInput) -> ProfileRecord:
+def profile_record(
+    *, ctx: AccessContext, person_uuid: uuid.UUID, office_id: int, profile: ProfileInput
+) -> ProfileRecord:
     """Record a profiling of a person with their specific needs, and the referrals it suggests."""
     require_capability(ctx, Capability.PROFILE_EDIT)
     errors = validation.profile_errors(profile)
     if office_id not in office_ids_in_scope(ctx, Capability.PROFILE_EDIT):
-        errors.append(FieldError("office_id", "office_not_allowed", _("You cannot record profiles in this office.")))
+        errors.append(
+            FieldError("office_id", "office_not_allowed", _("You cannot record profiles in this office."))
+        )
     if errors:
         raise UnableToValidate(errors)
     with transaction.atomic():
         person = person_get_for_write(ctx=ctx, person_uuid=person_uuid, capability=Capability.PROFILE_EDIT)
         record = ProfileRecord.objects.create(
-            person=person, profile_types=list(dict.fromkeys(profile.profile_types)),
-            fear_of_return=profile.fear_of_return, notes=profile.notes.strip(), recorded_at=ctx.now,
-            recorded_by=ctx.user, office_id=office_id,
+            person=person,
+            profile_types=list(dict.fromkeys(profile.profile_types)),
+            fear_of_return=profile.fear_of_return,
+            notes=profile.notes.strip(),
+            recorded_at=ctx.now,
+            recorded_by=ctx.user,
+            office_id=office_id,
         )
         SpecificNeed.objects.bulk_create(
-            [SpecificNeed(person=person, profile=record, code=code) for code in dict.fromkeys(profile.specific_needs)]
+            [
+                SpecificNeed(person=person, profile=record, code=code)
+                for code in dict.fromkeys(profile.specific_needs)
+            ]
         )
         suggestions = referrals_suggested(profile, birth_date=person.birth_date, today=ctx.today)
-        ReferralSuggestion.objects.bulk_create([
-            ReferralSuggestion(profile=record, person=person, procedure=s.procedure, reason=s.reason[:300])
-            for s in suggestions
-        ])
-        audit_record(actor=ctx.user, action="profile.create", object_type="profile", object_id=str(record.pk),
-                     person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                     changes={"profile_types": record.profile_types, "specific_needs": list(profile.specific_needs),
-                              "fear_of_return": profile.fear_of_return,
-                              "suggested": [s.procedure for s in suggestions]})
+        ReferralSuggestion.objects.bulk_create(
+            [
+                ReferralSuggestion(
+                    profile=record, person=person, procedure=s.procedure, reason=s.reason[:300]
+                )
+                for s in suggestions
+            ]
+        )
+        audit_record(
+            actor=ctx.user,
+            action="profile.create",
+            object_type="profile",
+            object_id=str(record.pk),
+            person_uuid=person.uuid,
+            occurred_at=ctx.now,
+            ip_address=ctx.ip_address,
+            changes={
+                "profile_types": record.profile_types,
+                "specific_needs": list(profile.specific_needs),
+                "fear_of_return": profile.fear_of_return,
+                "suggested": [s.procedure for s in suggestions],
+            },
+        )
     return record
 
 
@@ -360,16 +532,24 @@ def referral_decide(*, ctx: AccessContext, referral_id: int, decision: str, note
         referral = ReferralSuggestion.objects.select_for_update().select_related("person").get(pk=referral_id)
         person_get_for_write(ctx=ctx, person_uuid=referral.person.uuid, capability=Capability.REFERRAL_DECIDE)
         if referral.decision != ReferralDecision.PENDING:
-            raise UnableToValidate([FieldError("decision", "already_decided",
-                                               _("This referral was already decided."))])
+            raise UnableToValidate(
+                [FieldError("decision", "already_decided", _("This referral was already decided."))]
+            )
         referral.decision = decision
         referral.decision_note = note.strip()
         referral.decided_at = ctx.now
         referral.decided_by = ctx.user
         referral.save(update_fields=["decision", "decision_note", "decided_at", "decided_by"])
-        audit_record(actor=ctx.user, action="referral.decide", object_type="referral", object_id=str(referral.pk),
-                     person_uuid=referral.person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                     changes={"procedure": referral.procedure, "decision": decision, "note": referral.decision_note})
+        audit_record(
+            actor=ctx.user,
+            action="referral.decide",
+            object_type="referral",
+            object_id=str(referral.pk),
+            person_uuid=referral.person.uuid,
+            occurred_at=ctx.now,
+            ip_address=ctx.ip_address,
+            changes={"procedure": referral.procedure, "decision": decision, "note": referral.decision_note},
+        )
     return referral
 
 

@@ -18,7 +18,14 @@ from karvon.accounts.roles import Capability
 from karvon.matching.selectors import likely_same_people
 from karvon.registry import selectors, services
 from karvon.registry.contracts import MemberInput, SearchQuery, UnableToSaveStaleEdit, UnableToValidate
-from karvon.registry.forms import PersonEditForm, PersonForm, ProfileForm, RegistrationForm, RelationshipForm, SearchForm
+from karvon.registry.forms import (
+    PersonEditForm,
+    PersonForm,
+    ProfileForm,
+    RegistrationForm,
+    RelationshipForm,
+    SearchForm,
+)
 from karvon.registry.models import Relationship
 from karvon.registry.mrz import UnableToParseMrz, parse_mrz
 from karvon.registry.mrz_messages import mrz_error_message
@@ -32,7 +39,7 @@ def _office_choices(request: HttpRequest, capability: Capability) -> list[tuple[
 
 def _fill_from_mrz(form: PersonForm, prefix: str) -> PersonForm:
     """Re-bind the person form with what the MRZ says; the officer checks and saves."""
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a bound form's data is a QueryDict
     text = data.get(f"{prefix}-mrz", "")
     try:
         mrz = parse_mrz(text, today=timezone.localdate())
@@ -71,8 +78,12 @@ def _fill_from_mrz(form: PersonForm, prefix: str) -> PersonForm:
     if mrz.sex in ("M", "F"):
         put("sex", mrz.sex)
     if mrz.birth_date:
-        put("birth_date", mrz.birth_date.strftime("%d.%m.%Y") if mrz.birth_date_precision == "exact"
-            else str(mrz.birth_date.year))
+        put(
+            "birth_date",
+            mrz.birth_date.strftime("%d.%m.%Y")
+            if mrz.birth_date_precision == "exact"
+            else str(mrz.birth_date.year),
+        )
     if mrz.nationality:
         current = data.get(f"{prefix}-nationalities", "")
         if mrz.nationality not in current.upper():
@@ -95,12 +106,20 @@ def person_list(request: HttpRequest) -> HttpResponse:
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     result = selectors.person_search(
         ctx=ctx,
-        query=SearchQuery(text=data.get("q", ""), sex=data.get("sex", ""),
-                          nationality=(data.get("nationality") or "").upper(), birth_year=data.get("birth_year"),
-                          page=int(request.GET.get("page", "1") or 1) if request.GET.get("page", "1").isdigit() else 1),
+        query=SearchQuery(
+            text=data.get("q", ""),
+            sex=data.get("sex", ""),
+            nationality=(data.get("nationality") or "").upper(),
+            birth_year=data.get("birth_year"),
+            page=int(request.GET.get("page", "1") or 1) if request.GET.get("page", "1").isdigit() else 1,
+        ),
         page_size=25,
     )
-    template = "registry/partials/person_results.html" if request.headers.get("HX-Request") else "registry/person_list.html"
+    template = (
+        "registry/partials/person_results.html"
+        if request.headers.get("HX-Request")
+        else "registry/person_list.html"
+    )
     return render(request, template, {"form": form, "result": result, "query": request.GET.urlencode()})
 
 
@@ -119,43 +138,62 @@ def _registration_page(request: HttpRequest, *, household_uuid: uuid.UUID | None
         person_form = PersonForm(prefix="p")
         registration_form = RegistrationForm(prefix="r", offices=offices)
         relationship_form = RelationshipForm(prefix="m") if is_member else None
-        return render(request, "registry/register.html", {
-            "person_form": person_form, "registration_form": registration_form,
-            "relationship_form": relationship_form, "household_uuid": household_uuid,
-        })
+        return render(
+            request,
+            "registry/register.html",
+            {
+                "person_form": person_form,
+                "registration_form": registration_form,
+                "relationship_form": relationship_form,
+                "household_uuid": household_uuid,
+            },
+        )
     action = request.POST.get("action", "save")
     person_form = PersonForm(request.POST, request.FILES, prefix="p")
     registration_form = RegistrationForm(request.POST, prefix="r", offices=offices)
     relationship_form = RelationshipForm(request.POST, prefix="m") if is_member else None
-    context = {"person_form": person_form, "registration_form": registration_form,
-               "relationship_form": relationship_form, "household_uuid": household_uuid}
+    context = {
+        "person_form": person_form,
+        "registration_form": registration_form,
+        "relationship_form": relationship_form,
+        "household_uuid": household_uuid,
+    }
     if action == "read_mrz":
         context["person_form"] = _fill_from_mrz(person_form, "p")
         return render(request, "registry/register.html", context)
-    forms_valid = [person_form.is_valid(), registration_form.is_valid(),
-                   relationship_form.is_valid() if relationship_form else True]
+    forms_valid = [
+        person_form.is_valid(),
+        registration_form.is_valid(),
+        relationship_form.is_valid() if relationship_form else True,
+    ]
     if not all(forms_valid):
         return render(request, "registry/register.html", context, status=422)
     draft = person_form.to_input()
     try:
         if household_uuid is None:
             household = services.household_register(
-                ctx=ctx, registration=registration_form.to_input(),
+                ctx=ctx,
+                registration=registration_form.to_input(),
                 members=[MemberInput(person=draft, relationship=Relationship.PRINCIPAL)],
             )
-            messages.success(request, _("Registered. Add the other members of the household, or profile the person."))
+            messages.success(
+                request, _("Registered. Add the other members of the household, or profile the person.")
+            )
             return redirect("registry:household", household_uuid=household.uuid)
         assert relationship_form is not None
         services.household_member_add(
-            ctx=ctx, household_uuid=household_uuid,
+            ctx=ctx,
+            household_uuid=household_uuid,
             member=MemberInput(person=draft, relationship=relationship_form.cleaned_data["relationship"]),
             registration=registration_form.to_input(),
         )
         messages.success(request, _("The member was registered."))
         return redirect("registry:household", household_uuid=household_uuid)
     except UnableToValidate as exc:
-        person_form.add_domain_errors([e for e in exc.errors if not e.field.startswith("registration.")],
-                                      prefix="members.0." if household_uuid is None else "member.")
+        person_form.add_domain_errors(
+            [e for e in exc.errors if not e.field.startswith("registration.")],
+            prefix="members.0." if household_uuid is None else "member.",
+        )
         registration_form.add_domain_errors([e for e in exc.errors if e.field.startswith("registration.")])
         return render(request, "registry/register.html", context, status=422)
 
@@ -197,16 +235,24 @@ def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
         form = PersonEditForm(request.POST, prefix="p")
         if form.is_valid():
             try:
-                services.person_update(ctx=ctx, person_uuid=person_uuid,
-                                       based_on_version=form.cleaned_data["version"], person=form.to_input())
+                services.person_update(
+                    ctx=ctx,
+                    person_uuid=person_uuid,
+                    based_on_version=form.cleaned_data["version"],
+                    person=form.to_input(),
+                )
                 messages.success(request, _("Saved."))
                 return redirect("registry:person", person_uuid=person_uuid)
             except UnableToValidate as exc:
                 form.add_domain_errors(exc.errors)
             except UnableToSaveStaleEdit as exc:
                 conflict = exc
-        return render(request, "registry/person_edit.html",
-                      {"form": form, "person": person, "conflict": conflict}, status=409 if conflict else 422)
+        return render(
+            request,
+            "registry/person_edit.html",
+            {"form": form, "person": person, "conflict": conflict},
+            status=409 if conflict else 422,
+        )
     form = PersonEditForm(prefix="p", initial={**PersonForm.initial_for(person), "version": person.version})
     return render(request, "registry/person_edit.html", {"form": form, "person": person})
 
@@ -214,13 +260,19 @@ def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 @access_required
 def profile_new(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     ctx = request_context(request)
-    person = selectors.person_get_for_write(ctx=ctx, person_uuid=person_uuid, capability=Capability.PROFILE_EDIT)
+    person = selectors.person_get_for_write(
+        ctx=ctx, person_uuid=person_uuid, capability=Capability.PROFILE_EDIT
+    )
     offices = _office_choices(request, Capability.PROFILE_EDIT)
     form = ProfileForm(request.POST or None, offices=offices, prefix="f")
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_record(ctx=ctx, person_uuid=person_uuid, office_id=form.cleaned_data["office"],
-                                    profile=form.to_input())
+            services.profile_record(
+                ctx=ctx,
+                person_uuid=person_uuid,
+                office_id=form.cleaned_data["office"],
+                profile=form.to_input(),
+            )
             messages.success(request, _("Profile recorded. Decide on the suggested referrals below."))
             return redirect("registry:person", person_uuid=person_uuid)
         except UnableToValidate as exc:
@@ -228,8 +280,12 @@ def profile_new(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
                 field = error.field.split(".")[0]
                 field = "office" if field == "office_id" else field
                 form.add_error(field if field in form.fields else None, error.message)
-    return render(request, "registry/profile_form.html", {"form": form, "person": person},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "registry/profile_form.html",
+        {"form": form, "person": person},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @access_required
@@ -237,13 +293,20 @@ def profile_new(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 def referral_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
     ctx = request_context(request)
     try:
-        referral = services.referral_decide(ctx=ctx, referral_id=referral_id,
-                                            decision=request.POST.get("decision", ""),
-                                            note=request.POST.get("note", ""))
+        referral = services.referral_decide(
+            ctx=ctx,
+            referral_id=referral_id,
+            decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", ""),
+        )
     except UnableToValidate as exc:
         for error in exc.errors:
             messages.error(request, error.message)
         person_uuid = request.POST.get("person", "")
-        return redirect("registry:person", person_uuid=person_uuid) if person_uuid else redirect("registry:persons")
+        return (
+            redirect("registry:person", person_uuid=person_uuid)
+            if person_uuid
+            else redirect("registry:persons")
+        )
     messages.success(request, _("Referral decision recorded."))
     return redirect("registry:person", person_uuid=referral.person.uuid)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from karvon.accounts.access import AccessContext, UnableToAccess
@@ -26,12 +27,12 @@ def request_context(request: HttpRequest) -> AccessContext:
     return ctx
 
 
-def access_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def access_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Logged in; and whatever the user may not see is simply not found (404, never 403)."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except (UnableToAccess, ObjectDoesNotExist):

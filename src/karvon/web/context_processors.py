@@ -22,5 +22,7 @@ def karvon(request: HttpRequest) -> dict[str, Any]:
     }
     if isinstance(getattr(request, "user", None), User) and request.user.is_authenticated:
         ctx = request_context(request)
-        context["can"] = {capability.name.lower(): has_capability(ctx, capability) for capability in Capability}
+        context["can"] = {
+            capability.name.lower(): has_capability(ctx, capability) for capability in Capability
+        }
     return context

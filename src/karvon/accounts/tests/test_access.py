@@ -31,7 +31,9 @@ def test_an_expired_assignment_gives_nothing(make_user, ctx_for, now):
 
 def test_an_assignment_not_yet_started_gives_nothing(make_user, ctx_for):
     user = make_user("future", "registration_officer")
-    assert not office_ids_in_scope(ctx_for(user, now=ctx_for(user).now.replace(year=2025)), Capability.PERSON_VIEW)
+    assert not office_ids_in_scope(
+        ctx_for(user, now=ctx_for(user).now.replace(year=2025)), Capability.PERSON_VIEW
+    )
 
 
 def test_a_deactivated_user_has_no_scope(users, ctx_for):
@@ -56,5 +58,13 @@ def test_role_assignment_refuses_an_office_of_another_agency(users, node, now):
     from karvon.accounts.services import UnableToAssignRole, role_assign
 
     with pytest.raises(UnableToAssignRole):
-        role_assign(user=users["officer"], role=Role.CASEWORKER, agency=node["migration"], office=node["bcp"],
-                    valid_from=date(2026, 1, 1), valid_until=None, granted_by=None, now=now)
+        role_assign(
+            user=users["officer"],
+            role=Role.CASEWORKER,
+            agency=node["migration"],
+            office=node["bcp"],
+            valid_from=date(2026, 1, 1),
+            valid_until=None,
+            granted_by=None,
+            now=now,
+        )

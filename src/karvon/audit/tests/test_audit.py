@@ -27,8 +27,10 @@ def login(user) -> Client:
     return client
 
 
-@pytest.mark.parametrize(("role", "status"), [("dpo", 200), ("officer", 404), ("supervisor", 404),
-                                              ("statistician", 404), ("administrator", 404)])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("dpo", 200), ("officer", 404), ("supervisor", 404), ("statistician", 404), ("administrator", 404)],
+)
 def test_only_the_data_protection_officer_opens_the_trail(users, role, status):
     assert login(users[role]).get("/audit/").status_code == status
     assert login(users[role]).get("/audit/export.csv").status_code == status

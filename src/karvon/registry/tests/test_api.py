@@ -24,8 +24,15 @@ PERSON = {
     "birth_date": "1990-03-12",
     "nationalities": ["TJK"],
     "languages": ["tgk", "rus"],
-    "documents": [{"doc_type": "passport", "number": "400123456", "issuing_state": "TJK",
-                   "issue_date": "2020-01-10", "expiry_date": "2030-01-09"}],
+    "documents": [
+        {
+            "doc_type": "passport",
+            "number": "400123456",
+            "issuing_state": "TJK",
+            "issue_date": "2020-01-10",
+            "expiry_date": "2030-01-09",
+        }
+    ],
 }
 
 
@@ -39,9 +46,17 @@ def post(client: Client, path: str, payload: object):
 
 
 def register_payload(node, person=None, **registration):
-    return {"person": person or PERSON, "registration": {
-        "office_id": node["almaty"].pk, "registered_on": "2026-11-20", "met_at": "border_crossing",
-        "arrival_date": "2026-11-19", "transit_countries": ["AFG", "TJK"], **registration}}
+    return {
+        "person": person or PERSON,
+        "registration": {
+            "office_id": node["almaty"].pk,
+            "registered_on": "2026-11-20",
+            "met_at": "border_crossing",
+            "arrival_date": "2026-11-19",
+            "transit_countries": ["AFG", "TJK"],
+            **registration,
+        },
+    }
 
 
 def test_registering_through_the_api_returns_the_person(users, node, now):
@@ -66,8 +81,15 @@ def test_an_expired_or_revoked_token_is_refused(users, now):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("officer", 200), ("caseworker", 200), ("supervisor", 200), ("other_officer", 404), ("statistician", 404),
-     ("dpo", 404), ("administrator", 404)],
+    [
+        ("officer", 200),
+        ("caseworker", 200),
+        ("supervisor", 200),
+        ("other_officer", 404),
+        ("statistician", 404),
+        ("dpo", 404),
+        ("administrator", 404),
+    ],
 )
 def test_reading_a_person_as_every_role(users, register, now, role, status):
     person = register(users["officer"])
@@ -109,41 +131,72 @@ def test_roles_that_may_not_register_here(users, node, now, role):
         ({"sex": "male"}, "person.sex", "literal_error"),
         ({"nationalities": ["XYZ"]}, "person.nationalities.0", "unknown_country"),
         ({"names": []}, "person.names", "too_short"),
-        ({"names": [{"part": "given", "text": "Sаidov", "script": "Latn"}]}, "person.names.0.text", "mixed_script"),
-        ({"documents": [{"doc_type": "passport", "number": "1", "issuing_state": "TJK",
-                         "issue_date": "2020-01-10", "expiry_date": "2019-01-09"}]},
-         "person.documents.0.expiry_date", "before_issue"),
+        (
+            {"names": [{"part": "given", "text": "Sаidov", "script": "Latn"}]},
+            "person.names.0.text",
+            "mixed_script",
+        ),
+        (
+            {
+                "documents": [
+                    {
+                        "doc_type": "passport",
+                        "number": "1",
+                        "issuing_state": "TJK",
+                        "issue_date": "2020-01-10",
+                        "expiry_date": "2019-01-09",
+                    }
+                ]
+            },
+            "person.documents.0.expiry_date",
+            "before_issue",
+        ),
     ],
 )
 def test_bad_input_gets_field_specific_errors(users, node, now, change, field, code):
-    response = post(client_for(users["officer"], now), "/api/v1/persons",
-                    register_payload(node, person={**PERSON, **change}))
+    response = post(
+        client_for(users["officer"], now),
+        "/api/v1/persons",
+        register_payload(node, person={**PERSON, **change}),
+    )
     assert response.status_code == 422, response.content
     detail = response.json()["detail"]
-    assert any(d["field"].endswith(field.removeprefix("person.")) and d["code"] == code for d in detail), detail
+    assert any(d["field"].endswith(field.removeprefix("person.")) and d["code"] == code for d in detail), (
+        detail
+    )
     assert Person.objects.count() == 0
 
 
 def test_errors_come_in_russian_when_asked(users, node, now):
-    response = post(client_for(users["officer"], now, "ru"), "/api/v1/persons",
-                    register_payload(node, person={**PERSON, "birth_date": "2031-01-01"}))
+    response = post(
+        client_for(users["officer"], now, "ru"),
+        "/api/v1/persons",
+        register_payload(node, person={**PERSON, "birth_date": "2031-01-01"}),
+    )
     assert "будущ" in response.json()["detail"][0]["message"]
 
 
 def test_malformed_json_is_a_clear_422(users, now):
-    response = client_for(users["officer"], now).post("/api/v1/persons", data="{not json",
-                                                      content_type="application/json")
+    response = client_for(users["officer"], now).post(
+        "/api/v1/persons", data="{not json", content_type="application/json"
+    )
     assert response.status_code in (400, 422)
 
 
 def test_a_stale_update_gets_409_with_what_changed(users, register, now):
     person = register(users["officer"])
     alice, carol = client_for(users["officer"], now), client_for(users["supervisor"], now)
-    first = alice.put(f"/api/v1/persons/{person.uuid}", data=json.dumps({"version": 1, "person": PERSON | {
-        "phone": "+992 90 000 11 22"}}), content_type="application/json")
+    first = alice.put(
+        f"/api/v1/persons/{person.uuid}",
+        data=json.dumps({"version": 1, "person": PERSON | {"phone": "+992 90 000 11 22"}}),
+        content_type="application/json",
+    )
     assert first.status_code == 200 and first.json()["version"] == 2
-    second = carol.put(f"/api/v1/persons/{person.uuid}", data=json.dumps({"version": 1, "person": PERSON | {
-        "address": "Almaty"}}), content_type="application/json")
+    second = carol.put(
+        f"/api/v1/persons/{person.uuid}",
+        data=json.dumps({"version": 1, "person": PERSON | {"address": "Almaty"}}),
+        content_type="application/json",
+    )
     assert second.status_code == 409
     body = second.json()
     assert body["current_version"] == 2 and body["changes"][0]["field"] == "phone"
@@ -151,25 +204,48 @@ def test_a_stale_update_gets_409_with_what_changed(users, register, now):
 
 def test_household_registration_and_member_listing(users, node, now):
     client = client_for(users["officer"], now)
-    child = {**PERSON, "names": [{"part": "given", "text": "Алишер", "script": "Cyrl"},
-                                 {"part": "family", "text": "Саидов", "script": "Cyrl"}],
-             "birth_date": "2012-06-01", "documents": []}
-    response = post(client, "/api/v1/households", {
-        "registration": register_payload(node)["registration"],
-        "members": [{"relationship": "principal", "person": PERSON}, {"relationship": "child", "person": child}],
-    })
+    child = {
+        **PERSON,
+        "names": [
+            {"part": "given", "text": "Алишер", "script": "Cyrl"},
+            {"part": "family", "text": "Саидов", "script": "Cyrl"},
+        ],
+        "birth_date": "2012-06-01",
+        "documents": [],
+    }
+    response = post(
+        client,
+        "/api/v1/households",
+        {
+            "registration": register_payload(node)["registration"],
+            "members": [
+                {"relationship": "principal", "person": PERSON},
+                {"relationship": "child", "person": child},
+            ],
+        },
+    )
     assert response.status_code == 201, response.content
     household = response.json()
     assert [m["relationship"] for m in household["members"]] == ["principal", "child"]
     assert client.get(f"/api/v1/households/{household['uuid']}").status_code == 200
-    assert client_for(users["other_officer"], now).get(f"/api/v1/households/{household['uuid']}").status_code == 404
+    assert (
+        client_for(users["other_officer"], now).get(f"/api/v1/households/{household['uuid']}").status_code
+        == 404
+    )
 
 
 def test_profiling_through_the_api(users, register, node, now):
     child = register(users["officer"], birth_date=date(2011, 1, 1), documents=())
     client = client_for(users["officer"], now)
-    response = post(client, f"/api/v1/persons/{child.uuid}/profiles", {
-        "office_id": node["almaty"].pk, "profile_types": ["unaccompanied_child"], "specific_needs": ["SC-UC"]})
+    response = post(
+        client,
+        f"/api/v1/persons/{child.uuid}/profiles",
+        {
+            "office_id": node["almaty"].pk,
+            "profile_types": ["unaccompanied_child"],
+            "specific_needs": ["SC-UC"],
+        },
+    )
     assert response.status_code == 201, response.content
     referral = response.json()["referrals"][0]
     assert referral["procedure"] == "child_protection"
@@ -180,8 +256,16 @@ def test_profiling_through_the_api(users, register, node, now):
 def test_reading_an_mrz(users, now):
     from karvon.registry.mrz import compose_td3
 
-    mrz = compose_td3(issuing_state="TJK", family_name="SAIDOV", given_names="FARRUKH", document_number="400123456",
-                      nationality="TJK", birth_date=date(1990, 3, 12), sex="M", expiry_date=date(2030, 1, 9))
+    mrz = compose_td3(
+        issuing_state="TJK",
+        family_name="SAIDOV",
+        given_names="FARRUKH",
+        document_number="400123456",
+        nationality="TJK",
+        birth_date=date(1990, 3, 12),
+        sex="M",
+        expiry_date=date(2030, 1, 9),
+    )
     client = client_for(users["officer"], now)
     good = post(client, "/api/v1/mrz", {"mrz": mrz})
     assert good.status_code == 200 and good.json()["family_name"] == "SAIDOV"
@@ -195,8 +279,11 @@ def test_every_read_is_audited(users, register, now):
     client = client_for(users["caseworker"], now)
     client.get(f"/api/v1/persons/{person.uuid}")
     client.get("/api/v1/persons", {"q": "Саидов"})
-    actions = set(AuditEvent.objects.filter(person_uuid=person.uuid, actor_username="dilnoza")
-                  .values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(person_uuid=person.uuid, actor_username="dilnoza").values_list(
+            "action", flat=True
+        )
+    )
     assert actions == {"person.view", "person.search"}
 
 

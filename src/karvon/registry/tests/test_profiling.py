@@ -15,7 +15,9 @@ def procedures(profile: ProfileInput, birth: date | None = None) -> set[str]:
 
 
 def test_an_unaccompanied_child_goes_to_child_protection():
-    assert procedures(ProfileInput(("unaccompanied_child",), ("SC-UC",)), date(2011, 5, 1)) == {"child_protection"}
+    assert procedures(ProfileInput(("unaccompanied_child",), ("SC-UC",)), date(2011, 5, 1)) == {
+        "child_protection"
+    }
 
 
 def test_a_fear_of_return_goes_to_the_asylum_procedure_even_for_a_migrant_worker():

@@ -15,14 +15,28 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(users, register):
     saidov = register(users["officer"])
-    muhammad = register(users["officer"], names=(NameInput("given", "محمد", "Arab"), NameInput("family", "رحیمی", "Arab")),
-                        nationalities=("AFG",), languages=("prs",),
-                        documents=(DocumentInput("passport", "P1234567", "AFG"),), birth_date=date(1985, 1, 1),
-                        birth_date_precision="year")
-    karimov = register(users["officer"], names=(NameInput("given", "Ulugbek", "Latn"), NameInput("family", "Karimov", "Latn")),
-                       nationalities=("UZB",), documents=(), birth_date=date(1979, 8, 30))
-    register(users["other_officer"], office="shymkent", names=(NameInput("given", "Farrukh", "Latn"),
-                                                               NameInput("family", "Saidov", "Latn")), documents=())
+    muhammad = register(
+        users["officer"],
+        names=(NameInput("given", "محمد", "Arab"), NameInput("family", "رحیمی", "Arab")),
+        nationalities=("AFG",),
+        languages=("prs",),
+        documents=(DocumentInput("passport", "P1234567", "AFG"),),
+        birth_date=date(1985, 1, 1),
+        birth_date_precision="year",
+    )
+    karimov = register(
+        users["officer"],
+        names=(NameInput("given", "Ulugbek", "Latn"), NameInput("family", "Karimov", "Latn")),
+        nationalities=("UZB",),
+        documents=(),
+        birth_date=date(1979, 8, 30),
+    )
+    register(
+        users["other_officer"],
+        office="shymkent",
+        names=(NameInput("given", "Farrukh", "Latn"), NameInput("family", "Saidov", "Latn")),
+        documents=(),
+    )
     return {"saidov": saidov, "muhammad": muhammad, "karimov": karimov}
 
 
@@ -31,8 +45,9 @@ def found(users, ctx_for, text: str) -> list:
     return [card.uuid for card in page.cards]
 
 
-@pytest.mark.parametrize("text", ["Саидов", "Saidov", "Saydov", "SAIDOV", "saidov farrukh", "Фаррух Саидов",
-                                  "سعیدوف"])
+@pytest.mark.parametrize(
+    "text", ["Саидов", "Saidov", "Saydov", "SAIDOV", "saidov farrukh", "Фаррух Саидов", "سعیدوف"]
+)
 def test_saidov_in_any_script(users, ctx_for, people, text):
     assert found(users, ctx_for, text) == [people["saidov"].uuid]
 

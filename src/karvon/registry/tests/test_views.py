@@ -28,9 +28,12 @@ def test_person_pages_as_every_role(users, register, role):
     person = register(users["officer"])
     client = login(users[role])
     expected = 200 if role in SEES_ALMATY else 404
-    for url in (f"/registry/persons/{person.uuid}/", f"/registry/persons/{person.uuid}/edit/",
-                f"/registry/persons/{person.uuid}/profile/",
-                f"/registry/households/{person.memberships.get().household.uuid}/"):
+    for url in (
+        f"/registry/persons/{person.uuid}/",
+        f"/registry/persons/{person.uuid}/edit/",
+        f"/registry/persons/{person.uuid}/profile/",
+        f"/registry/households/{person.memberships.get().household.uuid}/",
+    ):
         response = client.get(url)
         assert response.status_code == expected, (role, url)
         if expected == 404:
@@ -63,11 +66,23 @@ def test_anonymous_users_are_sent_to_log_in(node):
 
 def form_data(node, **overrides):
     data = {
-        "p-family_name": "Саидов", "p-family_script": "Cyrl", "p-given_name": "Фаррух", "p-given_script": "Cyrl",
-        "p-patronymic": "", "p-patronymic_script": "Cyrl", "p-primary_source": "declared", "p-sex": "M",
-        "p-birth_date": "12.03.1990", "p-nationalities": "TJK", "p-languages": "tgk, rus",
-        "r-office": str(node["almaty"].pk), "r-registered_on": "20.11.2026", "r-met_at": "border_crossing",
-        "r-arrival_date": "19.11.2026", "r-transit_countries": "AFG TJK", "action": "save",
+        "p-family_name": "Саидов",
+        "p-family_script": "Cyrl",
+        "p-given_name": "Фаррух",
+        "p-given_script": "Cyrl",
+        "p-patronymic": "",
+        "p-patronymic_script": "Cyrl",
+        "p-primary_source": "declared",
+        "p-sex": "M",
+        "p-birth_date": "12.03.1990",
+        "p-nationalities": "TJK",
+        "p-languages": "tgk, rus",
+        "r-office": str(node["almaty"].pk),
+        "r-registered_on": "20.11.2026",
+        "r-met_at": "border_crossing",
+        "r-arrival_date": "19.11.2026",
+        "r-transit_countries": "AFG TJK",
+        "action": "save",
     }
     data.update(overrides)
     return data
@@ -89,8 +104,15 @@ def test_registering_through_the_form_goes_to_the_household(users, node):
         ({"p-family_name": "Sаidov", "p-family_script": "Latn"}, "look-alike"),
         ({"p-nationalities": "TJK, QQQ"}, "QQQ"),
         ({"r-registered_on": "01.01.2099"}, "in the future"),
-        ({"p-doc0_number": "N123", "p-doc0_state": "KAZ", "p-doc0_issued": "10.05.2020",
-          "p-doc0_expires": "01.05.2020"}, "after the date of issue"),
+        (
+            {
+                "p-doc0_number": "N123",
+                "p-doc0_state": "KAZ",
+                "p-doc0_issued": "10.05.2020",
+                "p-doc0_expires": "01.05.2020",
+            },
+            "after the date of issue",
+        ),
     ],
 )
 def test_bad_input_is_shown_on_the_field_and_nothing_is_saved(users, node, overrides, message):
@@ -101,15 +123,27 @@ def test_bad_input_is_shown_on_the_field_and_nothing_is_saved(users, node, overr
 
 
 def test_errors_are_shown_in_russian(users, node):
-    response = login(users["officer"], "ru").post("/registry/register/", form_data(node, **{"p-birth_date": "01.01.2099"}))
+    response = login(users["officer"], "ru").post(
+        "/registry/register/", form_data(node, **{"p-birth_date": "01.01.2099"})
+    )
     assert "будущ" in response.content.decode()
 
 
 def test_reading_a_passport_mrz_fills_the_form(users, node):
-    mrz = compose_td3(issuing_state="TJK", family_name="SAIDOV", given_names="FARRUKH", document_number="400123456",
-                      nationality="TJK", birth_date=date(1990, 3, 12), sex="M", expiry_date=date(2030, 1, 9))
-    response = login(users["officer"]).post("/registry/register/", form_data(node, **{
-        "action": "read_mrz", "p-mrz": mrz, "p-birth_date": "", "p-nationalities": ""}))
+    mrz = compose_td3(
+        issuing_state="TJK",
+        family_name="SAIDOV",
+        given_names="FARRUKH",
+        document_number="400123456",
+        nationality="TJK",
+        birth_date=date(1990, 3, 12),
+        sex="M",
+        expiry_date=date(2030, 1, 9),
+    )
+    response = login(users["officer"]).post(
+        "/registry/register/",
+        form_data(node, **{"action": "read_mrz", "p-mrz": mrz, "p-birth_date": "", "p-nationalities": ""}),
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="Saidov"' in html and 'value="400123456"' in html and 'value="12.03.1990"' in html
@@ -117,28 +151,51 @@ def test_reading_a_passport_mrz_fills_the_form(users, node):
 
 
 def test_a_wrong_check_digit_is_named(users, node):
-    mrz = compose_td3(issuing_state="TJK", family_name="SAIDOV", given_names="FARRUKH", document_number="400123456",
-                      nationality="TJK", birth_date=date(1990, 3, 12), sex="M", expiry_date=date(2030, 1, 9))
+    mrz = compose_td3(
+        issuing_state="TJK",
+        family_name="SAIDOV",
+        given_names="FARRUKH",
+        document_number="400123456",
+        nationality="TJK",
+        birth_date=date(1990, 3, 12),
+        sex="M",
+        expiry_date=date(2030, 1, 9),
+    )
     lines = mrz.split("\n")
     broken = lines[1][:9] + str((int(lines[1][9]) + 1) % 10) + lines[1][10:]
-    response = login(users["officer"]).post("/registry/register/", form_data(node, **{
-        "action": "read_mrz", "p-mrz": lines[0] + "\n" + broken}))
+    response = login(users["officer"]).post(
+        "/registry/register/", form_data(node, **{"action": "read_mrz", "p-mrz": lines[0] + "\n" + broken})
+    )
     assert "check digit for the document number" in response.content.decode()
 
 
 def test_search_before_create_shows_the_likely_person(users, register, node):
     register(users["officer"])
-    response = login(users["officer"]).post("/registry/similar/", form_data(node, **{
-        "p-family_name": "Saydov", "p-family_script": "Latn", "p-given_name": "Farrukh", "p-given_script": "Latn"}))
+    response = login(users["officer"]).post(
+        "/registry/similar/",
+        form_data(
+            node,
+            **{
+                "p-family_name": "Saydov",
+                "p-family_script": "Latn",
+                "p-given_name": "Farrukh",
+                "p-given_script": "Latn",
+            },
+        ),
+    )
     assert "Саидов" in response.content.decode()
 
 
 def test_a_concurrent_edit_is_refused_with_the_other_change_shown(users, register, node):
     person = register(users["officer"])
     edit = {k: v for k, v in form_data(node).items() if k.startswith("p-")} | {"p-version": "1"}
-    first = login(users["officer"]).post(f"/registry/persons/{person.uuid}/edit/", edit | {"p-phone": "+992900001122"})
+    first = login(users["officer"]).post(
+        f"/registry/persons/{person.uuid}/edit/", edit | {"p-phone": "+992900001122"}
+    )
     assert first.status_code == 302
-    second = login(users["caseworker"]).post(f"/registry/persons/{person.uuid}/edit/", edit | {"p-address": "Almaty"})
+    second = login(users["caseworker"]).post(
+        f"/registry/persons/{person.uuid}/edit/", edit | {"p-address": "Almaty"}
+    )
     html = second.content.decode()
     assert second.status_code == 409 and "+992900001122" in html and "alice" in html
     person.refresh_from_db()
@@ -148,9 +205,15 @@ def test_a_concurrent_edit_is_refused_with_the_other_change_shown(users, registe
 def test_profiling_a_child_as_unaccompanied(users, register, node):
     child = register(users["officer"], birth_date=date(2012, 5, 5), documents=())
     client = login(users["officer"])
-    response = client.post(f"/registry/persons/{child.uuid}/profile/", {
-        "f-office": str(node["almaty"].pk), "f-profile_types": ["unaccompanied_child"],
-        "f-specific_needs": ["SC-UC"], "f-notes": ""})
+    response = client.post(
+        f"/registry/persons/{child.uuid}/profile/",
+        {
+            "f-office": str(node["almaty"].pk),
+            "f-profile_types": ["unaccompanied_child"],
+            "f-specific_needs": ["SC-UC"],
+            "f-notes": "",
+        },
+    )
     assert response.status_code == 302
     page = client.get(f"/registry/persons/{child.uuid}/").content.decode()
     assert "SC-UC" in page and "Child protection" in page

@@ -19,9 +19,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=3000, help="How many people to generate.")
-        parser.add_argument("--seed", type=int, default=2019, help="Random seed; the same seed gives the same people.")
-        parser.add_argument("--state", default=settings.KARVON_NODE_STATE, help="ISO alpha-3 of the node's state.")
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing if people are already registered.")
+        parser.add_argument(
+            "--seed", type=int, default=2019, help="Random seed; the same seed gives the same people."
+        )
+        parser.add_argument(
+            "--state", default=settings.KARVON_NODE_STATE, help="ISO alpha-3 of the node's state."
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if people are already registered."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
@@ -33,9 +39,16 @@ class Command(BaseCommand):
             return
         loader = User.objects.get(username="officer")
         report = demo_people_load(
-            people=options["people"], state=state, seed=options["seed"], offices=offices, user=loader, now=now,
+            people=options["people"],
+            state=state,
+            seed=options["seed"],
+            offices=offices,
+            user=loader,
+            now=now,
             progress=lambda n: self.stdout.write(f"  {n:,} people…") if n % 100_000 < 5000 else None,
         )
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded {report.people:,} people in {report.households:,} households in {report.seconds:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {report.people:,} people in {report.households:,} households in {report.seconds:.1f} s."
+            )
+        )

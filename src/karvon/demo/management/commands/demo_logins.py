@@ -19,7 +19,9 @@ class Command(BaseCommand):
         state = settings.KARVON_NODE_STATE
         logins = demo_users(state=state, offices=demo_organisation(state=state, now=now), now=now)
         self.stdout.write("")
-        self.stdout.write("Karvon demo on http://127.0.0.1:8000/  — password for every login: " + DEMO_PASSWORD)
+        self.stdout.write(
+            "Karvon demo on http://127.0.0.1:8000/  — password for every login: " + DEMO_PASSWORD
+        )
         for login in logins:
             self.stdout.write(f"  {login.username:<13} {login.role.value:<24} {login.where}")
         self.stdout.write("API: log in, open 'API' to issue a token; schema at /api/v1/openapi.json")

@@ -1,0 +1,1 @@
+"""Statistics as UNHCR and the UN define them: stocks, flows, decisions and rates, with disclosure control."""

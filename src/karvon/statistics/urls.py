@@ -1,0 +1,13 @@
+"""Statistics pages."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from karvon.statistics import views
+
+app_name = "statistics"
+urlpatterns: list[URLPattern] = [
+    path("", views.dashboard, name="dashboard"),
+    path("download/<slug:dataset>.<str:fmt>", views.download, name="download"),
+]
