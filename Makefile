@@ -28,6 +28,8 @@ run: venv
 	$(KARVON) migrate --no-input
 	$(KARVON) demo_load --people $${KARVON_DEMO_PEOPLE:-3000} --if-empty
 	$(KARVON) duplicates_scan --if-queue-empty
+	$(KARVON) statistics_load_unhcr
+	$(KARVON) statistics_refresh_national
 	$(KARVON) collectstatic --no-input >/dev/null
 	$(KARVON) demo_logins
 	@# The task worker (duplicate checks after each registration) runs beside the web server and stops with it.
