@@ -94,10 +94,10 @@ def load_average() -> str:
         return "?"
 
 
-def process_cpu_seconds(match: Callable[[int, str], bool]) -> float:
-    """User + system CPU time of the live processes for which match(pid, command line) holds."""
+def _cpu_by_pid(match: Callable[[int, str], bool]) -> dict[int, float]:
+    """User + system CPU seconds of the live processes for which match(pid, command line) holds."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    found: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -106,10 +106,34 @@ def process_cpu_seconds(match: Callable[[int, str], bool]) -> float:
             if not match(int(entry.name), command):
                 continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
         except (OSError, IndexError, ValueError):
             continue
-    return total
+    return found
+
+
+class CpuMeter:
+    """CPU seconds used by a changing set of processes during a phase: sampled twice a second, so that a
+    process which ends during the phase (a database connection closed after KARVON_DB_CONN_MAX_AGE) still
+    counts up to its last sample, and one which starts counts from zero."""
+
+    def __init__(self, match: Callable[[int, str], bool]) -> None:
+        self.match = match
+        self.first = _cpu_by_pid(match)
+        self.last = dict(self.first)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(0.5):
+            self.last.update(_cpu_by_pid(self.match))
+
+    def stop(self) -> float:
+        self.stopping.set()
+        self.thread.join()
+        self.last.update(_cpu_by_pid(self.match))
+        return sum(value - self.first.get(pid, 0.0) for pid, value in self.last.items())
 
 
 def psql(url: str, sql: str, *, database: str | None = None) -> str:
@@ -579,13 +603,14 @@ def main() -> int:
                 return False
 
         def db(pid: int, command: str) -> bool:
+            # The connections of the server to the benchmark database (parallel workers are too short-lived to
+            # be sampled: not counted).
             return command.startswith("postgres:") and db_marker in command
 
         log(f"{label}: {len(requests)} requests")
-        app_before, db_before = process_cpu_seconds(app), process_cpu_seconds(db)
+        app_meter, db_meter = CpuMeter(app), CpuMeter(db)
         results, wall = run_clients(args.port, fix.token, requests, concurrency, check, rate)
-        measured = Phase(label, results, wall, process_cpu_seconds(app) - app_before,
-                         process_cpu_seconds(db) - db_before, load_average())
+        measured = Phase(label, results, wall, app_meter.stop(), db_meter.stop(), load_average())
         latency.append(measured.row(expected))
         for failure in [r.detail for r in results if r.status != expected][:3]:
             log("  failed: " + failure)

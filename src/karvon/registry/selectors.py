@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from karvon_match import name_search_keys, query_search_keys
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from karvon.accounts.access import AccessContext, office_ids_in_scope
 from karvon.accounts.roles import Capability
 from karvon.audit.services import audit_record, audit_record_reads
-from karvon.registry.contracts import PersonCard, PersonInput, PersonPage, SearchQuery
+from karvon.registry.contracts import PersonCard, PersonPage, SearchQuery
 from karvon.registry.models import (
     Household,
     HouseholdMembership,
@@ -26,6 +25,7 @@ from karvon.registry.models import (
     ProfileRecord,
     Registration,
 )
+from karvon_match import name_search_keys, query_search_keys
 
 # Search ranks at most this many candidates; a broader query is asked to be refined.
 SEARCH_CANDIDATE_LIMIT = 500
@@ -71,6 +71,16 @@ def person_get_for_write(*, ctx: AccessContext, person_uuid: uuid.UUID,
 def household_get_for_write(*, ctx: AccessContext, household_uuid: uuid.UUID) -> Household:
     offices = office_ids_in_scope(ctx, Capability.PERSON_EDIT) | office_ids_in_scope(ctx, Capability.PERSON_REGISTER)
     return Household.objects.get(uuid=household_uuid, office_id__in=offices)
+
+
+def person_photo(*, ctx: AccessContext, person_uuid: uuid.UUID) -> tuple[bytes, str]:
+    """A person's photo for display, read through the same scope and audit as their file."""
+    person = person_scope(ctx=ctx).exclude(photo="").get(uuid=person_uuid)
+    with person.photo.open("rb") as handle:
+        content = handle.read()
+    audit_record(actor=ctx.user, action="person.photo_view", object_type="person", object_id=str(person.uuid),
+                 person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address)
+    return content, "image/png" if (person.photo.name or "").endswith(".png") else "image/jpeg"
 
 
 @dataclass(frozen=True)

@@ -357,11 +357,14 @@ def household_member_move(
                 [FieldError("on_date", "before_start", _("The date is before the current membership began."))]
             )
         if household_uuid is None:
-            office_id = (
-                current.household.office_id
-                if current
-                else person.registrations.values_list("office_id", flat=True).get()
+            latest_office = person.registrations.order_by("-registered_on", "-id").values_list(
+                "office_id", flat=True
             )
+            office_id = current.household.office_id if current else latest_office.first()
+            if office_id is None:
+                raise UnableToValidate(
+                    [FieldError("household", "no_office", _("The person has no registration."))]
+                )
             target = Household.objects.create(office_id=office_id, created_at=ctx.now, created_by=ctx.user)
             relationship = Relationship.PRINCIPAL
         else:
@@ -551,6 +554,55 @@ def referral_decide(*, ctx: AccessContext, referral_id: int, decision: str, note
             changes={"procedure": referral.procedure, "decision": decision, "note": referral.decision_note},
         )
     return referral
+
+
+PHOTO_SIGNATURES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+def person_photo_set(*, ctx: AccessContext, person_uuid: uuid.UUID, content: bytes) -> Person:
+    """Store a person's photo (JPEG or PNG, checked by its bytes, not its name), replacing any earlier one."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    require_capability(ctx, Capability.PERSON_EDIT)
+    kind = next((ext for signature, ext in PHOTO_SIGNATURES.items() if content.startswith(signature)), None)
+    if kind is None:
+        raise UnableToValidate(
+            [FieldError("photo", "invalid_image", _("The photo must be a JPEG or PNG image."))]
+        )
+    if len(content) > settings.KARVON_PHOTO_MAX_BYTES:
+        raise UnableToValidate(
+            [
+                FieldError(
+                    "photo",
+                    "too_large",
+                    _("The photo is larger than %(max)d kB.")
+                    % {"max": settings.KARVON_PHOTO_MAX_BYTES // 1024},
+                )
+            ]
+        )
+    with transaction.atomic():
+        person = person_get_for_write(ctx=ctx, person_uuid=person_uuid)
+        old_name = person.photo.name if person.photo else ""
+        # A random file name: the person's identifier must not be guessable from the storage path.
+        person.photo.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(content), save=False)
+        Person.objects.filter(pk=person.pk).update(
+            photo=person.photo.name, version=F("version") + 1, updated_at=ctx.now
+        )
+        audit_record(
+            actor=ctx.user,
+            action="person.photo",
+            object_type="person",
+            object_id=str(person.uuid),
+            person_uuid=person.uuid,
+            occurred_at=ctx.now,
+            ip_address=ctx.ip_address,
+            changes={"bytes": len(content), "replaced": bool(old_name)},
+        )
+        if old_name:
+            storage, name = person.photo.storage, old_name
+            transaction.on_commit(lambda: storage.delete(name))
+    return person
 
 
 def office_for_registration(ctx: AccessContext) -> Office | None:

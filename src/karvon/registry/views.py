@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -126,7 +128,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @access_required
 def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     file = selectors.person_file(ctx=request_context(request), person_uuid=person_uuid)
-    return render(request, "registry/person_detail.html", {"file": file, "person": file.person})
+    return render(
+        request,
+        "registry/person_detail.html",
+        {"file": file, "person": file.person, "relationships": Relationship.choices},
+    )
 
 
 def _registration_page(request: HttpRequest, *, household_uuid: uuid.UUID | None) -> HttpResponse:
@@ -255,6 +261,57 @@ def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
         )
     form = PersonEditForm(prefix="p", initial={**PersonForm.initial_for(person), "version": person.version})
     return render(request, "registry/person_edit.html", {"form": form, "person": person})
+
+
+@access_required
+def person_photo(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    content, content_type = selectors.person_photo(ctx=request_context(request), person_uuid=person_uuid)
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access_required
+@require_POST
+def person_photo_upload(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, _("Choose a photo to upload."))
+    else:
+        try:
+            services.person_photo_set(
+                ctx=request_context(request),
+                person_uuid=person_uuid,
+                content=upload.read(settings.KARVON_PHOTO_MAX_BYTES + 1),
+            )
+            messages.success(request, _("Photo saved."))
+        except UnableToValidate as exc:
+            for error in exc.errors:
+                messages.error(request, error.message)
+    return redirect("registry:person", person_uuid=person_uuid)
+
+
+@access_required
+@require_POST
+def household_move(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    ctx = request_context(request)
+    target = request.POST.get("household", "").strip()
+    try:
+        on_date = parse_date(request.POST.get("on_date", "")) or ctx.today
+        services.household_member_move(
+            ctx=ctx,
+            person_uuid=person_uuid,
+            household_uuid=uuid.UUID(target) if target else None,
+            relationship=request.POST.get("relationship", "principal"),
+            on_date=on_date,
+        )
+        messages.success(request, _("The person moved; the earlier household is kept in the history."))
+    except UnableToValidate as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+    except ValueError:
+        messages.error(request, _("Enter the identifier of the household, or leave it empty for a new one."))
+    return redirect("registry:person", person_uuid=person_uuid)
 
 
 @access_required

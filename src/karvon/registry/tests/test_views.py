@@ -222,3 +222,51 @@ def test_profiling_a_child_as_unaccompanied(users, register, node):
 def test_the_interface_switches_to_russian(users):
     response = login(users["officer"], "ru").get("/")
     assert "Найти" in response.content.decode() or "Регистр" in response.content.decode()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_photo_is_stored_and_served_only_within_the_scope(users, register, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    person = register(users["officer"])
+    client = login(users["officer"])
+    response = client.post(
+        f"/registry/persons/{person.uuid}/photo/upload/",
+        {"photo": SimpleUploadedFile("me.png", PNG, content_type="image/png")},
+    )
+    assert response.status_code == 302
+    photo = client.get(f"/registry/persons/{person.uuid}/photo/")
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/png" and photo.content == PNG
+    assert login(users["other_officer"]).get(f"/registry/persons/{person.uuid}/photo/").status_code == 404
+    assert login(users["statistician"]).get(f"/registry/persons/{person.uuid}/photo/").status_code == 404
+
+
+def test_a_file_that_is_not_an_image_is_refused(users, register, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    person = register(users["officer"])
+    client = login(users["officer"])
+    client.post(
+        f"/registry/persons/{person.uuid}/photo/upload/",
+        {"photo": SimpleUploadedFile("me.png", b"<svg onload=alert(1)>", content_type="image/png")},
+    )
+    person.refresh_from_db()
+    assert not person.photo
+    assert "JPEG or PNG" in client.get(f"/registry/persons/{person.uuid}/").content.decode()
+
+
+def test_moving_a_person_to_a_new_household_in_the_page_keeps_the_history(users, register):
+    person = register(users["officer"])
+    old = person.memberships.get().household
+    response = login(users["officer"]).post(
+        f"/registry/persons/{person.uuid}/household/",
+        {"household": "", "relationship": "principal", "on_date": "2026-11-25"},
+    )
+    assert response.status_code == 302
+    memberships = list(person.memberships.order_by("id"))
+    assert memberships[0].household == old and memberships[0].ended_on is not None
+    assert memberships[1].ended_on is None and memberships[1].household != old
