@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from karvon.registry.contracts import PersonInput
-from karvon.registry.models import IdentityDocument, NameSearchKey, Person, PersonName
+from karvon.registry.models import IdentityDocument, NameSearchKey, Person, PersonName, PersonNationality
 from karvon_match import (
     MatchWeights,
     PersonRecord,
@@ -97,19 +97,18 @@ class _FeatureCache:
         self._items: OrderedDict[tuple[int, int], PersonFeatures] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, person: Person) -> PersonFeatures:
-        key = (person.pk, person.version)
+    def get(self, key: tuple[int, int]) -> PersonFeatures | None:
         with self._lock:
             cached = self._items.get(key)
             if cached is not None:
                 self._items.move_to_end(key)
-                return cached
-        features = person_features(record_of_person(person))
+            return cached
+
+    def put(self, key: tuple[int, int], features: PersonFeatures) -> None:
         with self._lock:
             self._items[key] = features
             if len(self._items) > self._size:
                 self._items.popitem(last=False)
-        return features
 
 
 FEATURES = _FeatureCache(FEATURE_CACHE_SIZE)
@@ -148,6 +147,63 @@ def record_of_draft(draft: PersonInput) -> PersonRecord:
         place_of_birth=draft.place_of_birth or None,
         document_numbers=tuple("".join(c for c in d.number.upper() if c.isalnum()) for d in draft.documents),
     )
+
+
+def candidate_features(ids: list[int]) -> dict[int, PersonFeatures]:
+    """Features of these people: from the cache when their version is unchanged, else read in three plain queries.
+
+    Rows are read as tuples, not model instances: building hundreds of ORM objects per keystroke would cost more
+    than the comparisons themselves.
+    """
+    versions = dict(Person.objects.filter(pk__in=ids).values_list("pk", "version"))
+    found: dict[int, PersonFeatures] = {}
+    missing: list[int] = []
+    for person_id, version in versions.items():
+        cached = FEATURES.get((person_id, version))
+        if cached is None:
+            missing.append(person_id)
+        else:
+            found[person_id] = cached
+    if missing:
+        names: dict[int, dict[str, list[str]]] = {
+            pk: {"given": [], "family": [], "patronymic": []} for pk in missing
+        }
+        for person_id, part, text in PersonName.objects.filter(person_id__in=missing).values_list(
+            "person_id", "part", "text"
+        ):
+            names[person_id][part].append(text)
+        documents: dict[int, list[str]] = {pk: [] for pk in missing}
+        for person_id, number in IdentityDocument.objects.filter(person_id__in=missing).values_list(
+            "person_id", "number_normalised"
+        ):
+            documents[person_id].append(number)
+        nationality: dict[int, str] = {}
+        for person_id, country in (
+            PersonNationality.objects.filter(person_id__in=missing)
+            .order_by("id")
+            .values_list("person_id", "country")
+        ):
+            nationality.setdefault(person_id, country)
+        for person_id, sex, birth_date, precision, place in Person.objects.filter(pk__in=missing).values_list(
+            "pk", "sex", "birth_date", "birth_date_precision", "place_of_birth"
+        ):
+            features = person_features(
+                PersonRecord(
+                    record_id=str(person_id),
+                    given_names=tuple(names[person_id]["given"]),
+                    family_names=tuple(names[person_id]["family"]),
+                    patronymics=tuple(names[person_id]["patronymic"]),
+                    sex=sex if sex in ("M", "F") else None,
+                    birth_date=birth_date,
+                    birth_date_precision=_precision(precision) if birth_date else "unknown",
+                    nationality=nationality.get(person_id),
+                    place_of_birth=place or None,
+                    document_numbers=tuple(documents[person_id]),
+                )
+            )
+            FEATURES.put((person_id, versions[person_id]), features)
+            found[person_id] = features
+    return found
 
 
 def _keys(texts: Iterable[str]) -> set[str]:
@@ -205,20 +261,14 @@ def scored_candidates(
         return []
     weights, tf = ACTIVE_WEIGHTS.get()
     prepared = person_features(record)
-    candidates = Person.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("names", queryset=PersonName.objects.only("person_id", "part", "text")),
-        "nationalities",
-        "documents",
-    )
     results: list[ScoredCandidate] = []
-    for person in candidates:
-        comparison = compare(prepared, FEATURES.get(person))
-        scored = score(comparison, weights, tf=tf)
+    for person_id, features in candidate_features(ids).items():
+        scored = score(compare(prepared, features), weights, tf=tf)
         if scored.match_probability < minimum_probability:
             continue
         results.append(
             ScoredCandidate(
-                person_id=person.pk,
+                person_id=person_id,
                 match_weight=scored.match_weight,
                 match_probability=scored.match_probability,
                 band=band_of(scored.match_probability),
