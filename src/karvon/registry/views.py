@@ -235,7 +235,7 @@ def household_detail(request: HttpRequest, household_uuid: uuid.UUID) -> HttpRes
 @access_required
 def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     ctx = request_context(request)
-    person = selectors.person_get_for_write(ctx=ctx, person_uuid=person_uuid)
+    person = selectors.person_for_edit(ctx=ctx, person_uuid=person_uuid)
     conflict = None
     if request.method == "POST":
         form = PersonEditForm(request.POST, prefix="p")

@@ -59,3 +59,10 @@ def test_the_audit_api_pages_through_events(users, register, now):
     assert len(first["results"]) == 2 and first["next_before_id"]
     officer = api_token_issue(user=users["officer"], name="t", now=now, valid_days=1).secret
     assert Client(HTTP_AUTHORIZATION=f"Bearer {officer}").get("/api/v1/audit/events").status_code == 404
+
+
+def test_opening_the_edit_form_is_an_audited_view(users, register):
+    person = register(users["officer"])
+    login(users["caseworker"]).get(f"/registry/persons/{person.uuid}/edit/")
+    event = AuditEvent.objects.get(action="person.view", person_uuid=person.uuid, actor_username="dilnoza")
+    assert event.changes == {"purpose": "edit"}
