@@ -15,19 +15,20 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time as dt_time
+from datetime import UTC, datetime
+from datetime import time as dt_time
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max, Model
-from karvon_match import name_search_keys, normalise_text
 
 from karvon.accounts.models import Office, User
 from karvon.audit.services import audit_record
 from karvon.demo.generator import DemoPerson, DemoRegistration, generate_registrations
 from karvon.registry.contracts import ProfileInput
+from karvon.registry.index_keys import person_index_keys
 from karvon.registry.models import (
     Household,
     HouseholdMembership,
@@ -44,6 +45,7 @@ from karvon.registry.models import (
 )
 from karvon.registry.profiling import referrals_suggested
 from karvon.registry.services import document_number_normalised
+from karvon_match import normalise_text
 
 BATCH_PEOPLE = 5000
 
@@ -75,11 +77,6 @@ JSON_COLUMNS: dict[type[Model], tuple[str, ...]] = {
     Registration: ("transit_countries",),
     ProfileRecord: ("profile_types",),
 }
-
-
-@lru_cache(maxsize=500_000)
-def _keys(text: str) -> tuple[str, ...]:
-    return tuple(name_search_keys(text))
 
 
 @lru_cache(maxsize=500_000)
@@ -255,7 +252,7 @@ def _person_rows(rows: Rows, ids: _Ids, person: DemoPerson, *,
     rows[Person].append((person_id, uuid.uuid4(), person.sex, person.birth_date, person.birth_date_precision,
                          person.place_of_birth, "", person.phone, "", "", "", 1, at, at, user_id))
     names = rows[PersonName]
-    keys: set[str] = set()
+    spellings: list[tuple[str, str]] = []
     parts_with_primary: set[str] = set()
     seen: set[tuple[str, str, str]] = set()
     for name in person.names:
@@ -270,7 +267,9 @@ def _person_rows(rows: Rows, ids: _Ids, person: DemoPerson, *,
             # position: the order of the person's spellings, counted over every name part.
             names.append((ids.take(PersonName), person_id, part, text, spelling.script, spelling.source, is_primary,
                           len(seen) - 1))
-            keys.update(_keys(text))
+            spellings.append((part, text))
+    # Name keys for the search box plus blocking keys for matching, as the registry's services store them.
+    keys = person_index_keys(spellings, person.birth_date)
     first = ids.take_many(NameSearchKey, len(keys))
     rows[NameSearchKey].extend((first + i, person_id, key) for i, key in enumerate(sorted(keys)))
     for code in dict.fromkeys(person.nationalities):

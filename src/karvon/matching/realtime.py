@@ -5,27 +5,26 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from karvon.registry.contracts import PersonInput
+from karvon.registry.index_keys import draft_blocking_keys
 from karvon.registry.models import IdentityDocument, NameSearchKey, Person, PersonName, PersonNationality
 from karvon_match import (
     MatchWeights,
     PersonRecord,
     TermFrequencies,
     compare,
-    name_search_keys,
     person_features,
     score,
 )
 from karvon_match.features import PersonFeatures
 
 # How many blocked candidates are scored at most; blocking orders the most specific evidence first.
-CANDIDATE_LIMIT = 300
+CANDIDATE_LIMIT = 60
 FEATURE_CACHE_SIZE = 200_000
 WEIGHTS_TTL_SECONDS = 60
 
@@ -206,45 +205,32 @@ def candidate_features(ids: list[int]) -> dict[int, PersonFeatures]:
     return found
 
 
-def _keys(texts: Iterable[str]) -> set[str]:
-    keys: set[str] = set()
-    for text in texts:
-        keys |= name_search_keys(text)
-    return keys
-
-
 def _blocked_ids(record: PersonRecord, people: QuerySet[Person], exclude_id: int | None) -> list[int]:
-    """Candidate ids: same document, or family and given names sharing keys, or family name and birth year."""
-    family, given = _keys(record.family_names), _keys(record.given_names)
-    rules: list[Q] = []
-    if record.document_numbers:
-        rules.append(
-            Q(
-                pk__in=IdentityDocument.objects.filter(number_normalised__in=record.document_numbers).values(
-                    "person_id"
-                )
-            )
-        )
-    if family and given:
-        rules.append(
-            Q(pk__in=NameSearchKey.objects.filter(key__in=family).values("person_id"))
-            & Q(pk__in=NameSearchKey.objects.filter(key__in=given).values("person_id"))
-        )
-    elif family or given:
-        rules.append(Q(pk__in=NameSearchKey.objects.filter(key__in=family or given).values("person_id")))
-    if not rules:
+    """Candidate ids, most shared blocking keys first: the same document, or family and given name (and year)."""
+    keys = draft_blocking_keys(record.family_names, record.given_names, record.birth_date)
+    if not keys and not record.document_numbers:
         return []
-    ids: list[int] = []
-    seen: set[int] = set()
-    for rule in rules:
-        query = people.filter(rule)
-        if exclude_id is not None:
-            query = query.exclude(pk=exclude_id)
-        for pk in query.order_by("-pk").values_list("pk", flat=True)[:CANDIDATE_LIMIT]:
-            if pk not in seen:
-                seen.add(pk)
-                ids.append(pk)
-    return ids[:CANDIDATE_LIMIT]
+    ranked: dict[int, int] = {}
+    if record.document_numbers:
+        for person_id in IdentityDocument.objects.filter(
+            number_normalised__in=record.document_numbers
+        ).values_list("person_id", flat=True)[:CANDIDATE_LIMIT]:
+            ranked[person_id] = ranked.get(person_id, 0) + 10
+    if keys:
+        shared = (
+            NameSearchKey.objects.filter(key__in=keys)
+            .values("person_id")
+            .annotate(shared=Count("id"))
+            .order_by("-shared", "-person_id")[: CANDIDATE_LIMIT * 2]
+        )
+        for row in shared:
+            ranked[row["person_id"]] = ranked.get(row["person_id"], 0) + row["shared"]
+    if exclude_id is not None:
+        ranked.pop(exclude_id, None)
+    best = sorted(ranked, key=lambda pk: (ranked[pk], pk), reverse=True)[: CANDIDATE_LIMIT * 2]
+    # Only people the caller may consider (scope, not merged away), keeping the ranking.
+    allowed = set(people.filter(pk__in=best).values_list("pk", flat=True))
+    return [pk for pk in best if pk in allowed][:CANDIDATE_LIMIT]
 
 
 def scored_candidates(

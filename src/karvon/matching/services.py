@@ -18,6 +18,7 @@ from karvon.audit.services import audit_record
 from karvon.matching.models import CandidateStatus, DuplicateCandidate, Merge
 from karvon.matching.realtime import ScoredCandidate, record_of_person, scored_candidates
 from karvon.registry.contracts import FieldError, UnableToValidate
+from karvon.registry.index_keys import person_index_keys
 from karvon.registry.models import (
     HouseholdMembership,
     IdentityDocument,
@@ -31,7 +32,6 @@ from karvon.registry.models import (
     Registration,
     SpecificNeed,
 )
-from karvon_match import name_search_keys
 
 # Fields of the surviving record filled from the merged one when the survivor has them empty.
 FILLABLE_FIELDS = (
@@ -117,9 +117,9 @@ def duplicate_reject(*, ctx: AccessContext, candidate_id: int, note: str) -> Dup
 
 def _rebuild_search_keys(person: Person) -> None:
     NameSearchKey.objects.filter(person=person).delete()
-    keys: set[str] = set()
-    for text in PersonName.objects.filter(person=person).values_list("text", flat=True):
-        keys |= name_search_keys(text)
+    person.refresh_from_db(fields=["birth_date"])
+    names = PersonName.objects.filter(person=person).values_list("part", "text")
+    keys = person_index_keys(names, person.birth_date)
     NameSearchKey.objects.bulk_create([NameSearchKey(person=person, key=k) for k in sorted(keys)])
 
 

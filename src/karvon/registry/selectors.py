@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -267,7 +268,7 @@ def _rank(person: Person, parsed: ParsedQuery) -> tuple[int, int]:
 
 
 # The newest candidates are looked for in id ranges, newest first, each wider than the one before.
-SEARCH_FIRST_RANGE = 131_072
+SEARCH_FIRST_RANGE = 16_384
 SEARCH_RANGE_GROWTH = 4
 
 
@@ -275,8 +276,9 @@ def _newest_candidates(ctx: AccessContext, query: SearchQuery, limit: int) -> li
     """(id, date of birth) of the `limit` candidates with the highest ids, highest first.
 
     The same rows as `_search_candidates(...).order_by("-pk")[:limit]`, found range by range from the newest
-    ids: a name's keys match tens of thousands of people, and asking for all of them and sorting, or walking
-    the whole person table backwards, costs far more than reading the matches of the few newest ranges.
+    ids. A name's keys match tens of thousands of people: asking for all of them and sorting, or walking the
+    people backwards until enough match (what a LIMIT makes PostgreSQL do, badly when the estimate of the
+    matches is off), costs far more than taking every match of a few ranges, and sorting those here.
     """
     highest = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
     rows: list[tuple[int, date | None]] = []
@@ -286,9 +288,11 @@ def _newest_candidates(ctx: AccessContext, query: SearchQuery, limit: int) -> li
         candidates = _search_candidates(ctx, query, ids=(lowest, highest))
         if candidates is None:
             break
-        rows += candidates.order_by("-pk").values_list("pk", "birth_date")[: limit - len(rows)]
+        found = list(candidates.values_list("pk", "birth_date"))
+        found.sort(key=itemgetter(0), reverse=True)
+        rows += found
         highest, width = lowest - 1, width * SEARCH_RANGE_GROWTH
-    return rows
+    return rows[:limit]
 
 
 def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> PersonPage:

@@ -33,6 +33,7 @@ from karvon.registry.contracts import (
     UnableToSaveStaleEdit,
     UnableToValidate,
 )
+from karvon.registry.index_keys import person_index_keys
 from karvon.registry.models import (
     DatePrecision,
     Household,
@@ -52,7 +53,7 @@ from karvon.registry.models import (
 )
 from karvon.registry.profiling import referrals_suggested
 from karvon.registry.selectors import household_get_for_write, person_get_for_write
-from karvon_match import name_search_keys, normalise_text
+from karvon_match import normalise_text
 
 
 def document_number_normalised(number: str) -> str:
@@ -81,7 +82,6 @@ def _write_person_details(person: Person, data: PersonInput) -> None:
     names: list[PersonName] = []
     seen_primary: set[str] = set()
     seen_spelling: set[tuple[str, str, str]] = set()
-    keys: set[str] = set()
     for position, name in enumerate(data.names):
         text = normalise_text(name.text)
         if not text or (name.part, text, name.source) in seen_spelling:
@@ -99,7 +99,7 @@ def _write_person_details(person: Person, data: PersonInput) -> None:
             )
         )
         seen_primary.add(name.part)
-        keys |= name_search_keys(text)
+    keys = person_index_keys(((n.part, n.text) for n in names), person.birth_date)
     PersonName.objects.bulk_create(names)
     NameSearchKey.objects.bulk_create([NameSearchKey(person=person, key=key) for key in sorted(keys)])
     PersonNationality.objects.bulk_create(
