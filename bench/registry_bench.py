@@ -33,7 +33,7 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,8 @@ def table(title: str, header: list[str], rows: list[list[str]]) -> str:
     line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
 
     def fmt(row: list[str]) -> str:
-        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         return "| " + " | ".join(cells) + " |"
 
     return "\n".join([title, line, fmt(header), line, *[fmt(r) for r in rows], line])
@@ -139,7 +140,8 @@ class CpuMeter:
 def psql(url: str, sql: str, *, database: str | None = None) -> str:
     """One statement through psql (the admin steps run outside Django: DROP/CREATE DATABASE)."""
     parts = urllib.parse.urlsplit(url)
-    target = parts._replace(path="/" + (database or parts.path.lstrip("/"))).geturl().replace("postgres://", "postgresql://", 1)
+    target = parts._replace(path="/" + (database or parts.path.lstrip("/"))).geturl()
+    target = target.replace("postgres://", "postgresql://", 1)
     result = subprocess.run(["psql", target, "-v", "ON_ERROR_STOP=1", "-Atqc", sql], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"psql failed: {sql}\n{result.stderr}")
@@ -264,7 +266,7 @@ def registration_payloads(count: int, office_id: int, seed: int) -> list[bytes]:
             person = member.person
             names = [{"part": n.part, "text": s.text, "script": s.script, "source": s.source}
                      for n in person.names for s in n.spellings][:60]
-            body = {
+            body: dict[str, dict[str, Any]] = {
                 "person": {
                     "names": names, "sex": person.sex,
                     "birth_date": person.birth_date.isoformat() if person.birth_date else None,
@@ -375,7 +377,8 @@ def search_queries(count: int, office_id: int, seed: int) -> list[tuple[str, str
             pools["document"].append(number)
         for birth in Person.objects.filter(pk__in=in_scope, birth_date__isnull=False).values_list("birth_date",
                                                                                                   flat=True):
-            pools["birth_date"].append(birth.strftime("%d.%m.%Y"))
+            if birth is not None:
+                pools["birth_date"].append(birth.strftime("%d.%m.%Y"))
     pools["common"] = COMMON_NAMES
     per_kind = max(1, count // len(QUERY_KINDS))
     queries = [(kind, rng.choice(pools[kind])) for kind, _ in QUERY_KINDS if pools[kind] for _ in range(per_kind)]
@@ -446,7 +449,8 @@ Request = tuple[str, str, str, bytes | None]  # kind, method, path, body
 
 
 def run_clients(port: int, token: str, requests: list[Request], concurrency: int,
-                check: Callable[[int, bytes], str] | None = None, rate: float | None = None) -> tuple[list[Result], float]:
+                check: Callable[[int, bytes], str] | None = None,
+                rate: float | None = None) -> tuple[list[Result], float]:
     """Send the requests from `concurrency` threads, each over its own keep-alive connection.
 
     Without `rate`: a closed loop, each client sends its next request as soon as the answer came (no think time).
@@ -545,7 +549,7 @@ def main() -> int:
                         help="requests/s of the paced runs, over all clients (default 10; 0 skips them)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
                         help=f"the benchmark database, dropped and re-created (default {DEFAULT_DATABASE_URL})")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes (default 5: 2 × cores + 1)")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1)")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the requests' people and queries")
@@ -569,7 +573,8 @@ def main() -> int:
             ["karvon demo_load, wall time", f"{load.seconds_command:.1f} s", "process start to exit"],
             ["  of which generate + insert", f"{load.seconds_loader:.1f} s", "the loader's own figure"],
             ["rows inserted", f"{load.rows:,}", "12 registry tables"],
-            ["rows/s", f"{load.rows / load.seconds_command:,.0f}", f"{load.people / load.seconds_command:,.0f} people/s"],
+            ["rows/s", f"{load.rows / load.seconds_command:,.0f}",
+             f"{load.people / load.seconds_command:,.0f} people/s"],
             ["peak RSS of the loader", f"{load.peak_rss_mib:.0f} MiB", "karvon demo_load process"],
             ["database size after the load", load.database_size, ""],
             ["load average after the load", load_average(), ""],
@@ -666,7 +671,8 @@ def main() -> int:
             per_kind.append([label, str(len(done)), str(len(done) - len(ok)), f"{statistics.mean(ok):.1f}",
                              f"{percentile(ok, 50):.1f}", f"{percentile(ok, 95):.1f}", f"{percentile(ok, 99):.1f}",
                              f"{max(ok):.1f}",
-                             f"{sum(1 for t in totals if t) / len(totals):.0%} found, mean total {statistics.mean(totals):.0f}"])
+                             f"{sum(1 for t in totals if t) / len(totals):.0%} found, "
+                             f"mean total {statistics.mean(totals):.0f}"])
         ok = closed.ok_ms(200)
         p95 = percentile(ok, 95) if ok else float("inf")
         worst = max((float(r[5]) for r in per_kind if r[5] != "-"), default=float("inf"))

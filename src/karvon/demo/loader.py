@@ -110,7 +110,7 @@ class _Ids:
 
     @classmethod
     def from_database(cls) -> _Ids:
-        return cls({model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1 for model in MODELS})
+        return cls({model: (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1 for model in MODELS})
 
     def take(self, model: type[Model]) -> int:
         value = self.next_ids[model]
@@ -158,9 +158,10 @@ def _copy(rows: Rows, *, own_transaction: bool) -> None:
         for model in MODELS:
             if not rows[model]:
                 continue
-            meta = model._meta
-            columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in COLUMNS[model])
-            with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            column_of = {field.attname: field.column for field in model._meta.concrete_fields if field.column}
+            columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in COLUMNS[model])
+            table = connection.ops.quote_name(model._meta.db_table)
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 write_row = copy.write_row
                 for row in rows[model]:
                     write_row(row)
@@ -200,7 +201,7 @@ def _bulk_create(rows: Rows) -> None:
             for index in json_at:
                 values[index] = json.loads(values[index])
             objects.append(model(**dict(zip(columns, values, strict=True))))
-        model.objects.bulk_create(objects, batch_size=2000)
+        model._default_manager.bulk_create(objects, batch_size=2000)
 
 
 class _Writer:

@@ -148,12 +148,48 @@ def record_of_draft(draft: PersonInput) -> PersonRecord:
     )
 
 
-def candidate_features(ids: list[int]) -> dict[int, PersonFeatures]:
-    """Features of these people: from the cache when their version is unchanged, else read in three plain queries.
+def records_of_people(ids: list[int]) -> dict[int, PersonRecord]:
+    """Comparison records of these people, read as tuples in four plain queries.
 
     Rows are read as tuples, not model instances: building hundreds of ORM objects per keystroke would cost more
     than the comparisons themselves.
     """
+    names: dict[int, dict[str, list[str]]] = {pk: {"given": [], "family": [], "patronymic": []} for pk in ids}
+    for person_id, part, text in PersonName.objects.filter(person_id__in=ids).values_list(
+        "person_id", "part", "text"
+    ):
+        names[person_id][part].append(text)
+    documents: dict[int, list[str]] = {pk: [] for pk in ids}
+    for person_id, number in IdentityDocument.objects.filter(person_id__in=ids).values_list(
+        "person_id", "number_normalised"
+    ):
+        documents[person_id].append(number)
+    nationality: dict[int, str] = {}
+    for person_id, country in (
+        PersonNationality.objects.filter(person_id__in=ids).order_by("id").values_list("person_id", "country")
+    ):
+        nationality.setdefault(person_id, country)
+    records: dict[int, PersonRecord] = {}
+    for person_id, sex, birth_date, precision, place in Person.objects.filter(pk__in=ids).values_list(
+        "pk", "sex", "birth_date", "birth_date_precision", "place_of_birth"
+    ):
+        records[person_id] = PersonRecord(
+            record_id=str(person_id),
+            given_names=tuple(names[person_id]["given"]),
+            family_names=tuple(names[person_id]["family"]),
+            patronymics=tuple(names[person_id]["patronymic"]),
+            sex=sex if sex in ("M", "F") else None,
+            birth_date=birth_date,
+            birth_date_precision=_precision(precision) if birth_date else "unknown",
+            nationality=nationality.get(person_id),
+            place_of_birth=place or None,
+            document_numbers=tuple(documents[person_id]),
+        )
+    return records
+
+
+def candidate_features(ids: list[int]) -> dict[int, PersonFeatures]:
+    """Features of these people: from the cache when their version is unchanged, else prepared now."""
     versions = dict(Person.objects.filter(pk__in=ids).values_list("pk", "version"))
     found: dict[int, PersonFeatures] = {}
     missing: list[int] = []
@@ -164,42 +200,8 @@ def candidate_features(ids: list[int]) -> dict[int, PersonFeatures]:
         else:
             found[person_id] = cached
     if missing:
-        names: dict[int, dict[str, list[str]]] = {
-            pk: {"given": [], "family": [], "patronymic": []} for pk in missing
-        }
-        for person_id, part, text in PersonName.objects.filter(person_id__in=missing).values_list(
-            "person_id", "part", "text"
-        ):
-            names[person_id][part].append(text)
-        documents: dict[int, list[str]] = {pk: [] for pk in missing}
-        for person_id, number in IdentityDocument.objects.filter(person_id__in=missing).values_list(
-            "person_id", "number_normalised"
-        ):
-            documents[person_id].append(number)
-        nationality: dict[int, str] = {}
-        for person_id, country in (
-            PersonNationality.objects.filter(person_id__in=missing)
-            .order_by("id")
-            .values_list("person_id", "country")
-        ):
-            nationality.setdefault(person_id, country)
-        for person_id, sex, birth_date, precision, place in Person.objects.filter(pk__in=missing).values_list(
-            "pk", "sex", "birth_date", "birth_date_precision", "place_of_birth"
-        ):
-            features = person_features(
-                PersonRecord(
-                    record_id=str(person_id),
-                    given_names=tuple(names[person_id]["given"]),
-                    family_names=tuple(names[person_id]["family"]),
-                    patronymics=tuple(names[person_id]["patronymic"]),
-                    sex=sex if sex in ("M", "F") else None,
-                    birth_date=birth_date,
-                    birth_date_precision=_precision(precision) if birth_date else "unknown",
-                    nationality=nationality.get(person_id),
-                    place_of_birth=place or None,
-                    document_numbers=tuple(documents[person_id]),
-                )
-            )
+        for person_id, record in records_of_people(missing).items():
+            features = person_features(record)
             FEATURES.put((person_id, versions[person_id]), features)
             found[person_id] = features
     return found

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -216,7 +217,7 @@ def _search_candidates(ctx: AccessContext, query: SearchQuery,
     constrained = False
     # Every word must match: one subquery of nested ones (people with the last word's keys, among them those
     # with the one before...), so the database intersects the words' keys before it looks at the people.
-    named: QuerySet[NameSearchKey] | None = None
+    named: QuerySet[NameSearchKey, Any] | None = None
     for keys in reversed(parsed.name_tokens):
         matching = NameSearchKey.objects.filter(key__in=keys, **in_range)
         if named is not None:

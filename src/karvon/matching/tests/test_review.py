@@ -179,3 +179,19 @@ def test_other_roles_cannot_open_the_review_pages(pair, users, role):
     assert client.get("/duplicates/").status_code == 404
     assert client.get(f"/duplicates/pairs/{candidate.pk}/").status_code == 404
     assert client.post(f"/duplicates/pairs/{candidate.pk}/decide/", {"decision": "reject"}).status_code == 404
+
+
+def test_the_batch_run_over_the_registry_queues_the_pair_and_activates_its_model(users, register, now):
+    from karvon.matching.batch_registry import registry_deduplicate
+    from karvon.matching.models import MatchModel
+
+    first = register(users["officer"])
+    second = register(users["officer"], **LATIN_TWIN)
+    register(users["officer"], names=(NameInput("given", "Jamshed", "Latn"), NameInput("family", "Rahimov", "Latn")),
+             documents=(), birth_date=date(1971, 2, 3))
+    report = registry_deduplicate(now=now)
+    assert report.people == 3
+    assert MatchModel.objects.get(is_active=True).version == report.model_version
+    pair = DuplicateCandidate.objects.get()
+    assert {pair.person_low_id, pair.person_high_id} == {first.pk, second.pk}
+    assert pair.source == f"batch:{report.model_version}"
