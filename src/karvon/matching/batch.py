@@ -95,8 +95,24 @@ def _spelling_sets(spelling: Spelling) -> tuple[set[str], set[str]]:
     return folds, skels
 
 
+# Registers repeat the same spellings endlessly: the columns of each distinct set of spellings are built
+# once. Bounded: cleared when full.
+_NAME_COLUMNS_CACHE: dict[tuple[str, ...], _NameColumns] = {}
+NAME_COLUMNS_CACHE_LIMIT = 1 << 17
+
+
 def name_columns(names: NameFeatures) -> _NameColumns:
     """The columns SQL compares for one name part (all spellings pooled; scalars from the first)."""
+    key = tuple(s.key for s in names.spellings)
+    found = _NAME_COLUMNS_CACHE.get(key)
+    if found is None:
+        if len(_NAME_COLUMNS_CACHE) >= NAME_COLUMNS_CACHE_LIMIT:
+            _NAME_COLUMNS_CACHE.clear()
+        found = _NAME_COLUMNS_CACHE[key] = _name_columns(names)
+    return found
+
+
+def _name_columns(names: NameFeatures) -> _NameColumns:
     exact: set[str] = set()
     folds: set[str] = set()
     skels: set[str] = set()
@@ -247,10 +263,12 @@ def extra_blocking_keys(features: PersonFeatures) -> set[str]:
             keys.add(f"dp:{day}:{spelling.joined.folded}")
     for head in {given, family} - {None}:
         for document in features.documents:
-            half = len(document.ocr) // 2
+            # Series letters (AA, P) are shared by a whole country's passports: halves of the number only.
+            number = document.ocr.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            half = len(number) // 2
             if half >= 3:
-                keys.add(f"dh:{document.ocr[:half]}:{head}")
-                keys.add(f"dt:{document.ocr[half:]}:{head}")
+                keys.add(f"dh:{number[:half]}:{head}")
+                keys.add(f"dt:{number[half:]}:{head}")
     return keys
 
 
@@ -349,13 +367,26 @@ def merge_duplicate_ids(con: duckdb.DuckDBPyConnection, *, max_block_size: int) 
     scalars = ", ".join(
         f"arg_min({c}, row_number) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in SCALAR_COLUMNS
     )
+    # Most ids are unique: only rows sharing an id go through the (costly) merge.
+    _run(
+        con,
+        """
+        CREATE OR REPLACE TEMP TABLE shared_ids AS
+        SELECT source_dataset, record_id FROM input_rows GROUP BY ALL HAVING count(*) > 1
+    """,
+    )
     _run(
         con,
         f"""
         CREATE OR REPLACE TABLE merged AS
+        SELECT i.source_dataset, i.record_id, i.row_number, 1 AS row_count,
+               {", ".join(f"i.{c}" for c in LIST_COLUMNS + SCALAR_COLUMNS)}
+        FROM input_rows i ANTI JOIN shared_ids USING (source_dataset, record_id)
+        UNION ALL BY NAME
         SELECT source_dataset, record_id, min(row_number) AS row_number, count(*) AS row_count,
                {lists}, {scalars}
-        FROM input_rows GROUP BY source_dataset, record_id
+        FROM input_rows SEMI JOIN shared_ids USING (source_dataset, record_id)
+        GROUP BY source_dataset, record_id
     """,
     )
     # The date parts must come from one row, not each from the first row that has it.
@@ -369,7 +400,8 @@ def merge_duplicate_ids(con: duckdb.DuckDBPyConnection, *, max_block_size: int) 
                      arg_min(birth_year, row_number) AS birth_year,
                      arg_min(birth_month, row_number) AS birth_month,
                      arg_min(birth_day, row_number) AS birth_day
-              FROM input_rows WHERE birth_date IS NOT NULL GROUP BY ALL) AS d
+              FROM input_rows SEMI JOIN shared_ids USING (source_dataset, record_id)
+              WHERE birth_date IS NOT NULL GROUP BY ALL) AS d
         WHERE merged.row_count > 1 AND merged.source_dataset = d.source_dataset
           AND merged.record_id = d.record_id
     """,
@@ -378,8 +410,7 @@ def merge_duplicate_ids(con: duckdb.DuckDBPyConnection, *, max_block_size: int) 
         DuplicateRecordId(record_id, source, tuple(rows))
         for source, record_id, rows in con.execute("""
             SELECT source_dataset, record_id, list(row_number ORDER BY row_number) FROM input_rows
-            WHERE (source_dataset, record_id) IN (
-                SELECT (source_dataset, record_id) FROM merged WHERE row_count > 1)
+            SEMI JOIN shared_ids USING (source_dataset, record_id)
             GROUP BY ALL ORDER BY min(row_number)
         """).fetchall()
     ]
@@ -1136,7 +1167,7 @@ class BatchOptions:
     cluster: ClusterOptions = ClusterOptions()
     training: TrainingOptions = TrainingOptions()
     pairs_threshold: float = 0.5
-    max_block_size: int = 2_000
+    max_block_size: int = 200
     workers: int = 1
     link_only: bool = False
 

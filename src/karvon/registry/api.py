@@ -109,42 +109,20 @@ class PersonRegisterIn(Schema):
     registration: RegistrationIn
 
 
+# A member added later cannot be the principal applicant: the household has one already.
+MemberRelationship = Literal[
+    "spouse", "child", "parent", "sibling", "grandchild", "grandparent", "in_law", "nephew_niece", "uncle_aunt",
+    "cousin", "foster_child", "other_relative", "unrelated",
+]  # fmt: skip
+
+
 class MemberIn(Schema):
-    relationship: Literal[
-        "principal",
-        "spouse",
-        "child",
-        "parent",
-        "sibling",
-        "grandchild",
-        "grandparent",
-        "in_law",
-        "nephew_niece",
-        "uncle_aunt",
-        "cousin",
-        "foster_child",
-        "other_relative",
-        "unrelated",
-    ]
+    relationship: Literal["principal"] | MemberRelationship
     person: PersonIn
 
 
 class MemberRegisterIn(Schema):
-    relationship: Literal[
-        "spouse",
-        "child",
-        "parent",
-        "sibling",
-        "grandchild",
-        "grandparent",
-        "in_law",
-        "nephew_niece",
-        "uncle_aunt",
-        "cousin",
-        "foster_child",
-        "other_relative",
-        "unrelated",
-    ]
+    relationship: MemberRelationship
     person: PersonIn
     registration: RegistrationIn
 

@@ -212,6 +212,36 @@ def _check_registration_office(ctx: AccessContext, registration: RegistrationInp
         ) from None
 
 
+def _register_member(
+    ctx: AccessContext, household: Household, member: MemberInput, registration: RegistrationInput
+) -> Person:
+    """One new person in a household: the person, the membership, the registration event, the audit event."""
+    person = _create_person(ctx, member.person)
+    HouseholdMembership.objects.create(
+        household=household,
+        person=person,
+        relationship=member.relationship,
+        started_on=registration.registered_on,
+    )
+    _create_registration(ctx, person, household, registration)
+    audit_record(
+        actor=ctx.user,
+        action="person.create",
+        object_type="person",
+        object_id=str(person.uuid),
+        person_uuid=person.uuid,
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        changes={
+            "version": 1,
+            "household": str(household.uuid),
+            "office": registration.office_id,
+            "fields": _diff({}, person_snapshot(person)),
+        },
+    )
+    return person
+
+
 def person_register(*, ctx: AccessContext, person: PersonInput, registration: RegistrationInput) -> Person:
     """Register one person met alone: the person, their registration event and a one-person household."""
     try:
@@ -244,30 +274,7 @@ def household_register(
         household = Household.objects.create(
             office_id=registration.office_id, created_at=ctx.now, created_by=ctx.user
         )
-        for member in members:
-            person = _create_person(ctx, member.person)
-            HouseholdMembership.objects.create(
-                household=household,
-                person=person,
-                relationship=member.relationship,
-                started_on=registration.registered_on,
-            )
-            _create_registration(ctx, person, household, registration)
-            audit_record(
-                actor=ctx.user,
-                action="person.create",
-                object_type="person",
-                object_id=str(person.uuid),
-                person_uuid=person.uuid,
-                occurred_at=ctx.now,
-                ip_address=ctx.ip_address,
-                changes={
-                    "version": 1,
-                    "household": str(household.uuid),
-                    "office": registration.office_id,
-                    "fields": _diff({}, person_snapshot(person)),
-                },
-            )
+        person_ids = [_register_member(ctx, household, member, registration).pk for member in members]
         audit_record(
             actor=ctx.user,
             action="household.create",
@@ -277,7 +284,6 @@ def household_register(
             ip_address=ctx.ip_address,
             changes={"members": len(members)},
         )
-        person_ids = list(household.memberships.values_list("person_id", flat=True))
         transaction.on_commit(lambda: duplicate_check_enqueue(person_ids))
     return household
 
@@ -305,28 +311,7 @@ def household_member_add(
         raise UnableToValidate(errors)
     with transaction.atomic():
         household = household_get_for_write(ctx=ctx, household_uuid=household_uuid)
-        person = _create_person(ctx, member.person)
-        HouseholdMembership.objects.create(
-            household=household,
-            person=person,
-            relationship=member.relationship,
-            started_on=registration.registered_on,
-        )
-        _create_registration(ctx, person, household, registration)
-        audit_record(
-            actor=ctx.user,
-            action="person.create",
-            object_type="person",
-            object_id=str(person.uuid),
-            person_uuid=person.uuid,
-            occurred_at=ctx.now,
-            ip_address=ctx.ip_address,
-            changes={
-                "version": 1,
-                "household": str(household.uuid),
-                "fields": _diff({}, person_snapshot(person)),
-            },
-        )
+        person = _register_member(ctx, household, member, registration)
         transaction.on_commit(lambda: duplicate_check_enqueue([person.pk]))
     return person
 
