@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 
 from karvon.accounts.access import AccessContext, office_ids_in_scope, require_capability
@@ -38,6 +40,35 @@ def duplicate_queue(
     if band:
         pairs = pairs.filter(band=band)
     return pairs
+
+
+def duplicate_queue_page(*, ctx: AccessContext, status: str, band: str, page_number: str | None) -> Page[Any]:
+    """One page of the queue; the names it shows are personal data, so each person on it is an audited read."""
+    page = Paginator(duplicate_queue(ctx=ctx, status=status, band=band), 25).get_page(page_number)
+    people = [p for pair in page for p in (pair.person_low, pair.person_high)]
+    audit_record_reads(
+        actor=ctx.user,
+        action="person.list",
+        person_uuids=[p.uuid for p in people],
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        details={"list": "duplicate_queue"},
+    )
+    return page
+
+
+def merge_list_page(*, ctx: AccessContext, page_number: str | None) -> Page[Any]:
+    page = Paginator(merge_list(ctx=ctx), 25).get_page(page_number)
+    people = [p for merge in page for p in (merge.survivor, merge.merged)]
+    audit_record_reads(
+        actor=ctx.user,
+        action="person.list",
+        person_uuids=[p.uuid for p in people],
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        details={"list": "merges"},
+    )
+    return page
 
 
 @dataclass(frozen=True)

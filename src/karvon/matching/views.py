@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,8 +22,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = status if status in CandidateStatus.values else "open"
     band = request.GET.get("band", "")
     band = band if band in Band.values else ""
-    pairs = selectors.duplicate_queue(ctx=request_context(request), status=status, band=band)
-    page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    page = selectors.duplicate_queue_page(
+        ctx=request_context(request), status=status, band=band, page_number=request.GET.get("page")
+    )
     return render(
         request,
         "matching/queue.html",
@@ -78,7 +78,7 @@ def decide(request: HttpRequest, candidate_id: int) -> HttpResponse:
 
 @access_required
 def merges(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.merge_list(ctx=request_context(request)), 25).get_page(request.GET.get("page"))
+    page = selectors.merge_list_page(ctx=request_context(request), page_number=request.GET.get("page"))
     return render(request, "matching/merges.html", {"page": page})
 
 

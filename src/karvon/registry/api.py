@@ -27,7 +27,7 @@ from karvon.registry.contracts import (
     SearchQuery,
     UnableToValidate,
 )
-from karvon.registry.models import HouseholdMembership, Person
+from karvon.registry.models import Household, HouseholdMembership, Person
 from karvon.registry.mrz import UnableToParseMrz, parse_mrz
 
 router = Router(tags=["registry"])
@@ -218,7 +218,9 @@ class PersonCardOut(Schema):
     match_probability: float | None = Field(None, description="Only in likely-duplicate answers")
 
     @staticmethod
-    def of(card: PersonCard, probability: float | None = None, reasons: list[str] | None = None) -> PersonCardOut:
+    def of(
+        card: PersonCard, probability: float | None = None, reasons: list[str] | None = None
+    ) -> PersonCardOut:
         return PersonCardOut(
             match_probability=probability,
             **{
@@ -383,8 +385,11 @@ def person_search(
 def person_similar(request: HttpRequest, payload: PersonIn) -> list[PersonCardOut]:
     likely = likely_same_people(ctx=api_context(request), draft=payload.to_input())
     return [
-        PersonCardOut.of(item.card, probability=item.scored.match_probability,
-                         reasons=[f"{r.field}: {r.level}" for r in item.scored.reasons if abs(r.weight) > 0.5])
+        PersonCardOut.of(
+            item.card,
+            probability=item.scored.match_probability,
+            reasons=[f"{r.field}: {r.level}" for r in item.scored.reasons if abs(r.weight) > 0.5],
+        )
         for item in likely
     ]
 
@@ -413,14 +418,29 @@ def person_update(request: HttpRequest, person_uuid: uuid.UUID, payload: PersonU
 
 @router.post("/households", response={201: HouseholdOut}, summary="Register a household met together")
 def household_register(request: HttpRequest, payload: HouseholdRegisterIn) -> Status[Any]:
-    household = services.household_register(
+    try:
+        household = _household_register(request, payload)
+    except UnableToValidate as exc:
+        raise UnableToValidate([_member_body_path(e) for e in exc.errors]) from None
+    return Status(201, _household_out(request, household.uuid))
+
+
+def _member_body_path(error: FieldError) -> FieldError:
+    """members.1.birth_date → members.1.person.birth_date, as the request body nests it."""
+    parts = error.field.split(".")
+    if len(parts) > 2 and parts[0] == "members" and parts[1].isdigit() and parts[2] != "relationship":
+        return FieldError(".".join([*parts[:2], "person", *parts[2:]]), error.code, error.message)
+    return error
+
+
+def _household_register(request: HttpRequest, payload: HouseholdRegisterIn) -> Household:
+    return services.household_register(
         ctx=api_context(request),
         registration=payload.registration.to_input(),
         members=[
             MemberInput(person=m.person.to_input(), relationship=m.relationship) for m in payload.members
         ],
     )
-    return Status(201, _household_out(request, household.uuid))
 
 
 @router.get("/households/{household_uuid}", response=HouseholdOut)

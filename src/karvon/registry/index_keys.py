@@ -2,7 +2,8 @@
 
 Name keys ("f:" folded, "s:" consonant skeleton) come from the matching library, one set per spelling. Blocking
 keys combine them so that a candidate lookup touches few rows even for the most common names:
-"fy:" family name + year of birth, "gy:" given name + year of birth, "fg:" family + given name.
+"fy:" family name + year of birth, "gy:" given name + year of birth, "fg:" family + given name, "ss:" their
+consonant skeletons.
 They are plain string combinations of keys already computed, so indexing costs almost nothing more.
 """
 
@@ -14,7 +15,7 @@ from functools import lru_cache
 
 from karvon_match import name_search_keys
 
-BLOCKING_PREFIXES = ("fy:", "gy:", "fg:")
+BLOCKING_PREFIXES = ("fy:", "gy:", "fg:", "ss:")
 
 
 @lru_cache(maxsize=500_000)
@@ -24,6 +25,10 @@ def _name_keys(text: str) -> frozenset[str]:
 
 def _folded(keys: Iterable[str]) -> set[str]:
     return {key[2:] for key in keys if key.startswith("f:")}
+
+
+def _skeletons(keys: Iterable[str]) -> set[str]:
+    return {key[2:] for key in keys if key.startswith("s:")}
 
 
 def person_index_keys(names: Iterable[tuple[str, str]], birth_date: date | None) -> set[str]:

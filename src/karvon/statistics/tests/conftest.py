@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-UNHCR_DIR = Path("/work/shared/data/unhcr")
+UNHCR_DIR = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "unhcr"
 
 
 @pytest.fixture(scope="module")

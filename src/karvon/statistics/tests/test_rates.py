@@ -9,7 +9,7 @@ from pathlib import Path
 from karvon.statistics.rates import DecisionCounts, DecisionRow, rates_by_key, rates_of
 from karvon.statistics.tests.hand import kazakhstan_rates_by_hand
 
-DECISIONS = Path("/work/shared/data/unhcr/asylum_decisions.csv")
+DECISIONS = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "unhcr" / "asylum_decisions.csv"
 YEARS = range(2015, 2025)
 
 
