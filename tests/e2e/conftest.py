@@ -30,6 +30,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.update({"KARVON_VAR_DIR": str(var), "KARVON_DEBUG": "true", "PYTHONUNBUFFERED": "1"})
     subprocess.run([KARVON, "migrate", "--no-input"], env=env, check=True, capture_output=True)
     subprocess.run([KARVON, "demo_load", "--people", "400"], env=env, check=True, capture_output=True)
+    subprocess.run([KARVON, "statistics_load_unhcr"], env=env, check=True, capture_output=True)
+    subprocess.run([KARVON, "statistics_refresh_national"], env=env, check=True, capture_output=True)
     port = _free_port()
     log = (var / "server.log").open("w")
     # The task worker runs as in `make run`: duplicate checks after each registration go through the queue.

@@ -121,3 +121,13 @@ def test_officer_registers_a_family_profiles_a_child_and_finds_them_in_another_s
     assert page.goto("/registry/persons/").status == 404
     assert page.goto(str(person_url)).status == 404
     assert "Qodirov" not in page.content()
+
+    # ... and sees Kazakhstan's recognition rates computed from UNHCR's counts, and downloads them as SDMX-CSV.
+    page.goto("/statistics/?yearFrom=2015&yearTo=2024")
+    expect(page.locator("body")).to_contain_text("2024")
+    shot(page, "08-statistics")
+    with page.expect_download() as download_info:
+        page.locator("a[href*='asylum_decisions.sdmx-csv']").first.click()
+    sdmx = download_info.value.path().read_text(encoding="utf-8")
+    assert sdmx.splitlines()[0].startswith("STRUCTURE")
+    assert ",KAZ," in sdmx

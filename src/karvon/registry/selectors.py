@@ -268,9 +268,11 @@ def _rank(person: Person, parsed: ParsedQuery) -> tuple[int, int]:
     return _rank_of(person.pk, person.birth_date, keys, parsed)
 
 
-# The newest candidates are looked for in id ranges, newest first, each wider than the one before.
+# The newest candidates are looked for in id ranges, newest first: a first narrow one, then wider ones while
+# the matches found so far say the rest holds many more than still needed, else all the rest at once.
 SEARCH_FIRST_RANGE = 16_384
 SEARCH_RANGE_GROWTH = 4
+SEARCH_RANGE_OVERSHOOT = 4
 
 
 def _newest_candidates(ctx: AccessContext, query: SearchQuery, limit: int) -> list[tuple[int, date | None]]:
@@ -292,7 +294,10 @@ def _newest_candidates(ctx: AccessContext, query: SearchQuery, limit: int) -> li
         found = list(candidates.values_list("pk", "birth_date"))
         found.sort(key=itemgetter(0), reverse=True)
         rows += found
-        highest, width = lowest - 1, width * SEARCH_RANGE_GROWTH
+        expected_in_rest = len(found) / (highest - lowest + 1) * (lowest - 1)
+        many_more = expected_in_rest > SEARCH_RANGE_OVERSHOOT * (limit - len(rows))
+        highest = lowest - 1
+        width = width * SEARCH_RANGE_GROWTH if many_more else highest
     return rows[:limit]
 
 
