@@ -203,14 +203,18 @@ def febrl4(workdir: Path, *, address_as_place: bool = False) -> Scores:
                 dob = f"{dob[:4]}-{dob[4:6]}-{dob[6:]}" if len(dob) == 8 and dob.isdigit() else dob
                 place = row["suburb"]
                 if address_as_place:
-                    place = " ".join(str(row[c]) for c in ("street_number", "address_1", "suburb", "postcode"))
+                    place = " ".join(
+                        str(row[c]) for c in ("street_number", "address_1", "suburb", "postcode")
+                    )
                 writer.writerow([record_id, row["given_name"], row["surname"], dob, place, row["soc_sec_id"]])  # fmt: skip
         paths.append(path)
     output = workdir / "febrl4_clusters.csv"
     # One-to-one linkage: each file holds a person once, so the constraint guards precision and the
     # natural boundary (a match more likely than not, 0.5) replaces the anti-chaining 0.8 of deduplication.
     sources = frozenset({"febrl4_a", "febrl4_b"})
-    options = BatchOptions(link_only=True, cluster=ClusterOptions(threshold=0.5, duplicate_free_sources=sources))
+    options = BatchOptions(
+        link_only=True, cluster=ClusterOptions(threshold=0.5, duplicate_free_sources=sources)
+    )
     run_csv([("febrl4_a", paths[0]), ("febrl4_b", paths[1])], output, options=options)
     truth = {tuple(sorted(pair)) for pair in links}
     return scores(truth, pairs_of(read_clusters(output)))  # type: ignore[arg-type]

@@ -21,11 +21,10 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "karvon.config.settings")
 django.setup()
 
-from karvon_match import to_latin  # noqa: E402
-
 from karvon.matching.realtime import record_of_draft, scored_candidates  # noqa: E402
 from karvon.registry.contracts import DocumentInput, NameInput, PersonInput  # noqa: E402
 from karvon.registry.models import Person  # noqa: E402
+from karvon_match import to_latin  # noqa: E402
 
 OCR = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
 
@@ -38,13 +37,21 @@ def draft_of(person: Person, rng: random.Random) -> PersonInput:
         text = to_latin(name.text).title() if name.script != "Latn" else name.text
         names.append(NameInput(part=name.part, text=text, script="Latn", source="document"))
     documents = tuple(
-        DocumentInput(doc_type=d.doc_type, number=d.number.translate(OCR) if rng.random() < 0.5 else d.number,
-                      issuing_state=d.issuing_state)
+        DocumentInput(
+            doc_type=d.doc_type,
+            number=d.number.translate(OCR) if rng.random() < 0.5 else d.number,
+            issuing_state=d.issuing_state,
+        )
         for d in person.documents.all()[:1]
     )
-    return PersonInput(names=tuple(names), sex=person.sex, birth_date=person.birth_date,
-                       birth_date_precision=person.birth_date_precision,
-                       nationalities=tuple(n.country for n in person.nationalities.all()), documents=documents)
+    return PersonInput(
+        names=tuple(names),
+        sex=person.sex,
+        birth_date=person.birth_date,
+        birth_date_precision=person.birth_date_precision,
+        nationalities=tuple(n.country for n in person.nationalities.all()),
+        documents=documents,
+    )
 
 
 def main() -> None:
@@ -58,8 +65,12 @@ def main() -> None:
     max_id = registry.order_by("-pk").values_list("pk", flat=True).first() or 0
     people = []
     while len(people) < args.drafts:
-        person = registry.filter(pk__gte=rng.randint(1, max_id)).order_by("pk").prefetch_related(
-            "names", "documents", "nationalities").first()
+        person = (
+            registry.filter(pk__gte=rng.randint(1, max_id))
+            .order_by("pk")
+            .prefetch_related("names", "documents", "nationalities")
+            .first()
+        )
         if person is not None and person.names.exists():
             people.append(person)
     timings: list[float] = []
@@ -79,8 +90,10 @@ def main() -> None:
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"registry: {total:,} people; drafts: {len(people)} (first 20 not timed)")
-    print(f"real-time candidates  p50 {pct(0.50):7.1f} ms   p95 {pct(0.95):7.1f} ms   p99 {pct(0.99):7.1f} ms   "
-          f"mean {statistics.mean(timings):.1f} ms")
+    print(
+        f"real-time candidates  p50 {pct(0.50):7.1f} ms   p95 {pct(0.95):7.1f} ms   p99 {pct(0.99):7.1f} ms   "
+        f"mean {statistics.mean(timings):.1f} ms"
+    )
     print(f"true person ranked first: {first}/{len(people)} ({100 * first / len(people):.1f} %)")
     print(f"peak RSS of the process: {peak_mib:.0f} MiB")
 

@@ -12,7 +12,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "karvon.config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -46,10 +46,14 @@ def main() -> None:
         query.append(time.perf_counter() - started)
     print(f"database: {connection.vendor}; runs: {runs}")
     print(f"read and check all files: median {statistics.median(parse):.2f} s")
-    print(f"full load (read, check, replace in one transaction): median {statistics.median(load):.2f} s, "
-          f"max {max(load):.2f} s")
-    print(f"KAZ rates 2015-2024 + population by origin, after disclosure control: median "
-          f"{statistics.median(query) * 1000:.0f} ms")
+    print(
+        f"full load (read, check, replace in one transaction): median {statistics.median(load):.2f} s, "
+        f"max {max(load):.2f} s"
+    )
+    print(
+        f"KAZ rates 2015-2024 + population by origin, after disclosure control: median "
+        f"{statistics.median(query) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

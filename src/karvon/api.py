@@ -27,7 +27,10 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Karvon API",
     version="1",
-    description="National node registry of the Almaty Process states. Authenticate with `Authorization: Bearer <token>`.",
+    description=(
+        "National node registry of the Almaty Process states. "
+        "Authenticate with `Authorization: Bearer <token>`."
+    ),
     auth=TokenAuth(),
     urls_namespace="api",
 )

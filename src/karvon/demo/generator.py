@@ -81,15 +81,71 @@ class DemoRegistration:
 
 HOST_STATES = ("AFG", "AZE", "IRN", "KAZ", "KGZ", "PAK", "TJK", "TKM", "TUR", "UZB")
 LANGUAGES = ("rus", "kaz", "kir", "tgk", "uzb", "tuk", "aze", "tur", "prs", "pbt", "pes", "urd")
-PROFILES = ("asylum_seeker", "refugee_elsewhere", "stateless", "migrant_worker", "irregular_migrant",
-            "trafficking_victim", "unaccompanied_child", "separated_child", "returnee", "other")
-RELATIONSHIPS = ("principal", "spouse", "child", "parent", "sibling", "grandchild", "grandparent", "in_law",
-                 "nephew_niece", "uncle_aunt", "cousin", "foster_child", "other_relative", "unrelated")
+PROFILES = (
+    "asylum_seeker",
+    "refugee_elsewhere",
+    "stateless",
+    "migrant_worker",
+    "irregular_migrant",
+    "trafficking_victim",
+    "unaccompanied_child",
+    "separated_child",
+    "returnee",
+    "other",
+)
+RELATIONSHIPS = (
+    "principal",
+    "spouse",
+    "child",
+    "parent",
+    "sibling",
+    "grandchild",
+    "grandparent",
+    "in_law",
+    "nephew_niece",
+    "uncle_aunt",
+    "cousin",
+    "foster_child",
+    "other_relative",
+    "unrelated",
+)
 # Every UNHCR specific-needs sub-code the generator can emit (all present in UNHCR's code list).
-SPECIFIC_NEEDS = ("SC-UC", "SC-SC", "FU-TR", "CR-LW", "CR-LO", "LP-ND", "WR-HR", "WR-SF", "SP-PT", "ER-NF",
-                  "ER-FR", "SM-CI", "SM-MI", "SM-CC", "SM-MN", "DS-PM", "DS-PS", "DS-BD", "DS-DF", "DS-SD",
-                  "DS-MM", "TR-PI", "TR-WV", "SV-VA", "SV-VF", "SV-FM", "PG-HR", "PG-LC", "LP-UP", "LP-AN",
-                  "LP-DN", "LP-RR", "LP-BN", "LP-TD")
+SPECIFIC_NEEDS = (
+    "SC-UC",
+    "SC-SC",
+    "FU-TR",
+    "CR-LW",
+    "CR-LO",
+    "LP-ND",
+    "WR-HR",
+    "WR-SF",
+    "SP-PT",
+    "ER-NF",
+    "ER-FR",
+    "SM-CI",
+    "SM-MI",
+    "SM-CC",
+    "SM-MN",
+    "DS-PM",
+    "DS-PS",
+    "DS-BD",
+    "DS-DF",
+    "DS-SD",
+    "DS-MM",
+    "TR-PI",
+    "TR-WV",
+    "SV-VA",
+    "SV-VF",
+    "SV-FM",
+    "PG-HR",
+    "PG-LC",
+    "LP-UP",
+    "LP-AN",
+    "LP-DN",
+    "LP-RR",
+    "LP-BN",
+    "LP-TD",
+)
 
 # Six offices per node, city offices and border crossing points alternating so that a node with fewer
 # offices still has both kinds. Codes carry "BCP" for border crossing points.
@@ -186,8 +242,18 @@ _ZWNJ = "\u200c"
 _PART_NAMES: tuple[NamePart, ...] = ("given", "family", "patronymic")
 # How the registering office writes a foreign name beside the declared one: 0 Russian Cyrillic (KAZ, KGZ),
 # 1 Tajik Cyrillic, 2 Latin, 3 Arabic script.
-_HOST_VIEW = {"KAZ": 0, "KGZ": 0, "TJK": 1, "UZB": 2, "TKM": 2, "AZE": 2, "TUR": 2, "PAK": 2, "AFG": 3,
-              "IRN": 3}
+_HOST_VIEW = {
+    "KAZ": 0,
+    "KGZ": 0,
+    "TJK": 1,
+    "UZB": 2,
+    "TKM": 2,
+    "AZE": 2,
+    "TUR": 2,
+    "PAK": 2,
+    "AFG": 3,
+    "IRN": 3,
+}
 _VIEW_SCRIPT: tuple[Script, ...] = ("Cyrl", "Cyrl", "Latn", "Arab")
 
 _SPELLINGS: dict[tuple[str, str, str], DemoSpelling] = {}
@@ -211,9 +277,19 @@ class _Form:
 
     __slots__ = ("alt", "alt_script", "arab", "cache", "cyr", "docs", "lats", "native", "script", "tajik")
 
-    def __init__(self, native: str, script: Script, *, alt: str | None = None, alt_script: Script = "Cyrl",
-                 docs: Sequence[str] = (), lats: Sequence[str] = (), cyr: str | None = None,
-                 arab: str | None = None, tajik: str | None = None) -> None:
+    def __init__(
+        self,
+        native: str,
+        script: Script,
+        *,
+        alt: str | None = None,
+        alt_script: Script = "Cyrl",
+        docs: Sequence[str] = (),
+        lats: Sequence[str] = (),
+        cyr: str | None = None,
+        arab: str | None = None,
+        tajik: str | None = None,
+    ) -> None:
         self.native = native
         self.script: Script = script
         self.alt = alt if alt and alt != native else None
@@ -282,8 +358,15 @@ class _Family:
 
     __slots__ = ("derived", "fem", "masc", "pashto", "root")
 
-    def __init__(self, masc: _Form, fem: _Form | None = None, *, pashto: bool = False,
-                 root: tuple[str, str | None] | None = None, derived: bool = False) -> None:
+    def __init__(
+        self,
+        masc: _Form,
+        fem: _Form | None = None,
+        *,
+        pashto: bool = False,
+        root: tuple[str, str | None] | None = None,
+        derived: bool = False,
+    ) -> None:
         self.masc = masc
         self.fem = fem or masc
         self.pashto = pashto  # a Pashtun tribal name: the family speaks Pashto
@@ -329,55 +412,104 @@ def _feminine(text: str) -> str:
 
 def _mk_tajik(native: str, arab: str | None) -> _Form:
     ru = rz.russify(native, "tgk")
-    return _Form(native, "Cyrl", alt=ru,
-                 docs=(rz.cyrillic_passport(native, "tgk"), rz.cyrillic_passport(ru, "rus")),
-                 lats=(rz.cyrillic_informal(native, "tgk"), rz.cyrillic_informal(ru, "rus")),
-                 cyr=ru, arab=arab, tajik=native)
+    return _Form(
+        native,
+        "Cyrl",
+        alt=ru,
+        docs=(rz.cyrillic_passport(native, "tgk"), rz.cyrillic_passport(ru, "rus")),
+        lats=(rz.cyrillic_informal(native, "tgk"), rz.cyrillic_informal(ru, "rus")),
+        cyr=ru,
+        arab=arab,
+        tajik=native,
+    )
 
 
 def _mk_cyrillic(native: str, ru: str | None, lang: rz.Lang) -> _Form:
     russian = ru or rz.russify(native, lang)
-    return _Form(native, "Cyrl", alt=russian,
-                 docs=(rz.cyrillic_passport(native, lang), rz.cyrillic_passport(russian, "rus")),
-                 lats=(rz.cyrillic_informal(native, lang), rz.cyrillic_informal(russian, "rus")), cyr=russian)
+    return _Form(
+        native,
+        "Cyrl",
+        alt=russian,
+        docs=(rz.cyrillic_passport(native, lang), rz.cyrillic_passport(russian, "rus")),
+        lats=(rz.cyrillic_informal(native, lang), rz.cyrillic_informal(russian, "rus")),
+        cyr=russian,
+    )
 
 
 def _mk_uzbek(latin: str) -> _Form:
     cyrillic = rz.uzbek_cyrillic(latin)
     russian = rz.russify(cyrillic, "uzb")
-    return _Form(latin, "Latn", alt=cyrillic, alt_script="Cyrl",
-                 docs=(rz.latin_passport(latin, "uzb"), rz.cyrillic_passport(russian, "rus")),
-                 lats=(rz.latin_english(latin, "uzb"), rz.cyrillic_informal(russian, "rus")), cyr=russian)
+    return _Form(
+        latin,
+        "Latn",
+        alt=cyrillic,
+        alt_script="Cyrl",
+        docs=(rz.latin_passport(latin, "uzb"), rz.cyrillic_passport(russian, "rus")),
+        lats=(rz.latin_english(latin, "uzb"), rz.cyrillic_informal(russian, "rus")),
+        cyr=russian,
+    )
 
 
 def _mk_turkmen(latin: str) -> _Form:
     cyrillic = rz.latin_to_cyrillic(latin, "tuk")
-    return _Form(latin, "Latn", alt=cyrillic, alt_script="Cyrl", docs=(rz.latin_passport(latin, "tuk"),),
-                 lats=(rz.latin_english(latin, "tuk"), rz.cyrillic_informal(cyrillic, "rus")), cyr=cyrillic)
+    return _Form(
+        latin,
+        "Latn",
+        alt=cyrillic,
+        alt_script="Cyrl",
+        docs=(rz.latin_passport(latin, "tuk"),),
+        lats=(rz.latin_english(latin, "tuk"), rz.cyrillic_informal(cyrillic, "rus")),
+        cyr=cyrillic,
+    )
 
 
 def _mk_azerbaijani(latin: str, cyrillic: str) -> _Form:
     # Soviet-era papers give the Russified spelling (Мамедов), which older passports romanised (MAMEDOV).
-    return _Form(latin, "Latn", alt=cyrillic, alt_script="Cyrl",
-                 docs=(rz.latin_passport(latin, "aze"), rz.cyrillic_passport(cyrillic, "rus")),
-                 lats=(rz.latin_english(latin, "aze"), rz.cyrillic_informal(cyrillic, "rus")), cyr=cyrillic)
+    return _Form(
+        latin,
+        "Latn",
+        alt=cyrillic,
+        alt_script="Cyrl",
+        docs=(rz.latin_passport(latin, "aze"), rz.cyrillic_passport(cyrillic, "rus")),
+        lats=(rz.latin_english(latin, "aze"), rz.cyrillic_informal(cyrillic, "rus")),
+        cyr=cyrillic,
+    )
 
 
 def _mk_turkish(latin: str) -> _Form:
     # Turkish passports print the name with Turkish letters and the MRZ without them.
-    return _Form(latin, "Latn", docs=(rz.turkic_upper(latin), rz.latin_passport(latin, "tur")),
-                 lats=(rz.latin_english(latin, "tur"),), cyr=rz.latin_to_cyrillic(latin, "tur"))
+    return _Form(
+        latin,
+        "Latn",
+        docs=(rz.turkic_upper(latin), rz.latin_passport(latin, "tur")),
+        lats=(rz.latin_english(latin, "tur"),),
+        cyr=rz.latin_to_cyrillic(latin, "tur"),
+    )
 
 
 def _mk_russian(native: str) -> _Form:
-    return _Form(native, "Cyrl", docs=(rz.cyrillic_passport(native, "rus"),),
-                 lats=(rz.cyrillic_informal(native, "rus"),), cyr=native)
+    return _Form(
+        native,
+        "Cyrl",
+        docs=(rz.cyrillic_passport(native, "rus"),),
+        lats=(rz.cyrillic_informal(native, "rus"),),
+        cyr=native,
+    )
 
 
 def _mk_arabic(arab: str, latins: Sequence[str], tajik: str | None) -> _Form:
     cyrillic = rz.latin_to_cyrillic(latins[0], "en")
-    return _Form(arab, "Arab", alt=latins[0], alt_script="Latn", docs=[latin.upper() for latin in latins[:3]],
-                 lats=latins, cyr=cyrillic, arab=arab, tajik=tajik or rz.latin_to_cyrillic(latins[0], "tgk"))
+    return _Form(
+        arab,
+        "Arab",
+        alt=latins[0],
+        alt_script="Latn",
+        docs=[latin.upper() for latin in latins[:3]],
+        lats=latins,
+        cyr=cyrillic,
+        arab=arab,
+        tajik=tajik or rz.latin_to_cyrillic(latins[0], "tgk"),
+    )
 
 
 def _split_arabic(token: str) -> tuple[str, list[str], bool]:
@@ -416,8 +548,9 @@ def _build_nat(code: str) -> _Nat:
             vowel = cyr[-1] in "аоуиэеӣӯ"
             masc = cyr + ("ев" if vowel else "ов")
             masc_arab, fem_arab = (arab + "یف", arab + "یوا") if vowel else (arab + "وف", arab + "وا")
-            families.append(_Family(_mk_tajik(masc, masc_arab), _mk_tajik(masc + "а", fem_arab),
-                                    root=(cyr, arab)))
+            families.append(
+                _Family(_mk_tajik(masc, masc_arab), _mk_tajik(masc + "а", fem_arab), root=(cyr, arab))
+            )
             zoda.append(_Family(_mk_tajik(cyr + "зода", arab + _ZWNJ + "زاده"), root=(cyr, arab)))
             if not vowel:
                 i_forms.append(_Family(_mk_tajik(cyr + "ӣ", arab + "ی"), root=(cyr, arab)))
@@ -425,8 +558,11 @@ def _build_nat(code: str) -> _Nat:
         nat.i_families = _weighted(i_forms, 30)
     elif code in ("KAZ", "KGZ"):
         lang: rz.Lang = "kaz" if code == "KAZ" else "kir"
-        blocks = (nd.KAZ_MALE, nd.KAZ_FEMALE, nd.KAZ_FAMILY) if code == "KAZ" else (
-            nd.KGZ_MALE, nd.KGZ_FEMALE, nd.KGZ_FAMILY)
+        blocks = (
+            (nd.KAZ_MALE, nd.KAZ_FEMALE, nd.KAZ_FAMILY)
+            if code == "KAZ"
+            else (nd.KGZ_MALE, nd.KGZ_FEMALE, nd.KGZ_FAMILY)
+        )
         for block, out in ((blocks[0], male), (blocks[1], female)):
             for token in block.split():
                 native, _, ru_token = token.partition("=")
@@ -435,8 +571,9 @@ def _build_nat(code: str) -> _Nat:
         for token in blocks[2].split():
             native, _, ru_token = token.partition("=")
             ru = ru_token or rz.russify(native, lang)
-            families.append(_Family(_mk_cyrillic(native, ru, lang),
-                                    _mk_cyrillic(native + "а", ru + "а", lang)))
+            families.append(
+                _Family(_mk_cyrillic(native, ru, lang), _mk_cyrillic(native + "а", ru + "а", lang))
+            )
     elif code == "UZB":
         for block, out in ((nd.UZB_MALE, male), (nd.UZB_FEMALE, female)):
             for latin in block.split():
@@ -446,8 +583,9 @@ def _build_nat(code: str) -> _Nat:
         for block, out in ((nd.TKM_MALE, male), (nd.TKM_FEMALE, female)):
             for latin in block.split():
                 out.append(_Given(latin, rz.latin_to_cyrillic(latin, "tuk"), _mk_turkmen(latin)))
-        families.extend(_Family(_mk_turkmen(latin), _mk_turkmen(latin + "a"))
-                        for latin in nd.TKM_FAMILY.split())
+        families.extend(
+            _Family(_mk_turkmen(latin), _mk_turkmen(latin + "a")) for latin in nd.TKM_FAMILY.split()
+        )
     elif code == "AZE":
         for block, out in ((nd.AZE_MALE, male), (nd.AZE_FEMALE, female)):
             for token in block.split():
@@ -455,8 +593,9 @@ def _build_nat(code: str) -> _Nat:
                 out.append(_Given(latin, cyr, _mk_azerbaijani(latin, cyr)))
         for token in nd.AZE_FAMILY.split():
             latin, _, cyr = token.partition("=")
-            families.append(_Family(_mk_azerbaijani(latin, cyr),
-                                    _mk_azerbaijani(_feminine(latin), _feminine(cyr))))
+            families.append(
+                _Family(_mk_azerbaijani(latin, cyr), _mk_azerbaijani(_feminine(latin), _feminine(cyr)))
+            )
     elif code == "TUR":
         for block, out in ((nd.TUR_MALE, male), (nd.TUR_FEMALE, female)):
             for latin in block.split():
@@ -466,18 +605,27 @@ def _build_nat(code: str) -> _Nat:
         for block, out in ((nd.RUS_MALE, male), (nd.RUS_FEMALE, female)):
             for native in block.split():
                 out.append(_Given(native, native, _mk_russian(native)))
-        families.extend(_Family(_mk_russian(native), _mk_russian(_feminine(native)))
-                        for native in nd.RUS_FAMILY.split())
+        families.extend(
+            _Family(_mk_russian(native), _mk_russian(_feminine(native))) for native in nd.RUS_FAMILY.split()
+        )
     else:
         tajik = _tajik_spellings()
-        blocks = {"AFG": (nd.AFG_MALE, nd.AFG_FEMALE, nd.AFG_FAMILY),
-                  "IRN": (nd.IRN_MALE, nd.IRN_FEMALE, nd.IRN_FAMILY),
-                  "PAK": (nd.PAK_MALE, nd.PAK_FEMALE, nd.PAK_FAMILY)}[code]
+        blocks = {
+            "AFG": (nd.AFG_MALE, nd.AFG_FEMALE, nd.AFG_FAMILY),
+            "IRN": (nd.IRN_MALE, nd.IRN_FEMALE, nd.IRN_FAMILY),
+            "PAK": (nd.PAK_MALE, nd.PAK_FEMALE, nd.PAK_FAMILY),
+        }[code]
         for block, out in ((blocks[0], male), (blocks[1], female)):
             for token in block.split():
                 arab, latins, _ = _split_arabic(token)
-                out.append(_Given(arab, rz.latin_to_cyrillic(latins[0], "en"),
-                                  _mk_arabic(arab, latins, tajik.get(arab)), arab))
+                out.append(
+                    _Given(
+                        arab,
+                        rz.latin_to_cyrillic(latins[0], "en"),
+                        _mk_arabic(arab, latins, tajik.get(arab)),
+                        arab,
+                    )
+                )
         for token in blocks[2].split():
             arab, latins, pashto = _split_arabic(token)
             families.append(_Family(_mk_arabic(arab, latins, tajik.get(arab)), pashto=pashto))
@@ -547,8 +695,9 @@ def _derive_patronymic(code: str, father: _Given, female: bool, style: int) -> _
         if style == 1:
             return _mk_cyrillic(_ru_patronymic(father.raw, female), _ru_patronymic(father.ru, female), lang)
         if code == "KAZ":
-            return _mk_cyrillic(father.raw + ("қызы" if female else "ұлы"),
-                                father.ru + ("кызы" if female else "улы"), lang)
+            return _mk_cyrillic(
+                father.raw + ("қызы" if female else "ұлы"), father.ru + ("кызы" if female else "улы"), lang
+            )
         suffix = " кызы" if female else " уулу"
         return _mk_cyrillic(father.raw + suffix, father.ru + suffix, lang)
     if code == "UZB":
@@ -558,8 +707,9 @@ def _derive_patronymic(code: str, father: _Given, female: bool, style: int) -> _
     if code == "TKM":
         return _mk_turkmen(_turkmen_patronymic(father.raw, female))
     if code == "AZE":
-        return _mk_azerbaijani(father.raw + (" qızı" if female else " oğlu"),
-                               father.ru + (" кызы" if female else " оглы"))
+        return _mk_azerbaijani(
+            father.raw + (" qızı" if female else " oğlu"), father.ru + (" кызы" if female else " оглы")
+        )
     if code == "RUS":
         return _mk_russian(_ru_patronymic(father.raw, female))
     return father.form
@@ -609,7 +759,7 @@ def _words(spec: str) -> tuple[str, ...]:
 
 
 def _weights(spec: str) -> tuple[tuple[str, int], ...]:
-    """"UZB 38 TJK 18" → (("UZB", 38), ("TJK", 18)): tables stay readable one line per host."""
+    """ "UZB 38 TJK 18" → (("UZB", 38), ("TJK", 18)): tables stay readable one line per host."""
     words = spec.split()
     return tuple((words[i], int(words[i + 1])) for i in range(0, len(words), 2))
 
@@ -644,15 +794,21 @@ _CENTRAL_ASIAN = ("TJK", "UZB", "KAZ", "KGZ", "TKM", "AZE")
 # Where a wife usually takes her husband's family name (Afghan, Iranian and Pakistani women keep their own).
 _TAKES_HUSBANDS_NAME = (*_CENTRAL_ASIAN, "RUS", "TUR")
 _PROFILE_MIX = {
-    "CA": _weights("migrant_worker 78 irregular_migrant 13 trafficking_victim 2 asylum_seeker 2 other 4 "
-                   "unaccompanied_child 1"),
+    "CA": _weights(
+        "migrant_worker 78 irregular_migrant 13 trafficking_victim 2 asylum_seeker 2 other 4 "
+        "unaccompanied_child 1"
+    ),
     "RUS": _weights("migrant_worker 55 asylum_seeker 10 other 30 irregular_migrant 5"),
     "TUR": _weights("migrant_worker 80 other 18 asylum_seeker 2"),
-    "AFG": _weights("asylum_seeker 52 refugee_elsewhere 10 irregular_migrant 15 migrant_worker 9 "
-                    "unaccompanied_child 5 separated_child 3 trafficking_victim 1 other 5"),
+    "AFG": _weights(
+        "asylum_seeker 52 refugee_elsewhere 10 irregular_migrant 15 migrant_worker 9 "
+        "unaccompanied_child 5 separated_child 3 trafficking_victim 1 other 5"
+    ),
     # Afghans in Iran or Pakistan: the country of asylum is the one they register in.
-    "AFG-NEIGHBOUR": _weights("asylum_seeker 45 irregular_migrant 30 migrant_worker 12 unaccompanied_child 5 "
-                              "separated_child 3 trafficking_victim 1 other 4"),
+    "AFG-NEIGHBOUR": _weights(
+        "asylum_seeker 45 irregular_migrant 30 migrant_worker 12 unaccompanied_child 5 "
+        "separated_child 3 trafficking_victim 1 other 4"
+    ),
     "IRN": _weights("asylum_seeker 55 migrant_worker 20 irregular_migrant 15 other 9 trafficking_victim 1"),
     "PAK": _weights("migrant_worker 40 asylum_seeker 25 irregular_migrant 28 trafficking_victim 3 other 4"),
     # Pakistanis who fled to Afghanistan's eastern provinces.
@@ -682,8 +838,12 @@ _MET_AT = {
     "stateless": _weights("in_country 85 referral 15"),
     "other": _weights("in_country 80 border_crossing 20"),
 }
-_MET_AT_VALUES: dict[str, MetAt] = {"border_crossing": "border_crossing", "in_country": "in_country",
-                                    "detention": "detention", "referral": "referral"}
+_MET_AT_VALUES: dict[str, MetAt] = {
+    "border_crossing": "border_crossing",
+    "in_country": "in_country",
+    "detention": "detention",
+    "referral": "referral",
+}
 # (from, to) bins of age in years and their weights, for principal applicants.
 _AGES: dict[str, tuple[tuple[float, float, int], ...]] = {
     "migrant_worker": ((18, 25, 30), (25, 35, 40), (35, 45, 20), (45, 60, 10)),
@@ -697,14 +857,30 @@ _AGES: dict[str, tuple[tuple[float, float, int], ...]] = {
     "unaccompanied_child": ((12, 14, 10), (14, 16, 30), (16, 18, 60)),
 }
 _MALE_SHARE = {
-    "migrant_worker": 0.78, "irregular_migrant": 0.82, "asylum_seeker": 0.85, "refugee_elsewhere": 0.8,
-    "returnee": 0.75, "trafficking_victim": 0.4, "stateless": 0.5, "other": 0.55, "unaccompanied_child": 0.88,
+    "migrant_worker": 0.78,
+    "irregular_migrant": 0.82,
+    "asylum_seeker": 0.85,
+    "refugee_elsewhere": 0.8,
+    "returnee": 0.75,
+    "trafficking_victim": 0.4,
+    "stateless": 0.5,
+    "other": 0.55,
+    "unaccompanied_child": 0.88,
     "separated_child": 0.6,
 }
 # Share of people who declare their name in the alternative script: Russified Tajik/Kazakh/Kyrgyz,
 # Uzbek or Turkmen Cyrillic, Azerbaijani Soviet spelling, or Latin for Afghans, Iranians, Pakistanis.
-_ALT_SCRIPT = {"TJK": 0.25, "UZB": 0.35, "KAZ": 0.15, "KGZ": 0.15, "TKM": 0.15, "AZE": 0.2, "AFG": 0.05,
-               "IRN": 0.15, "PAK": 0.6}
+_ALT_SCRIPT = {
+    "TJK": 0.25,
+    "UZB": 0.35,
+    "KAZ": 0.15,
+    "KGZ": 0.15,
+    "TKM": 0.15,
+    "AZE": 0.2,
+    "AFG": 0.05,
+    "IRN": 0.15,
+    "PAK": 0.6,
+}
 # Languages spoken, first the main one ("+" joins several); "-P" are Pashtun families.
 _LANGS = {
     "TJK": _weights("tgk+rus 55 tgk 35 tgk+uzb 5 tgk+rus+uzb 5"),
@@ -724,20 +900,35 @@ _LANGS = {
 # Mobile numbers: country code, operator codes, then groups of random digits.
 _PHONES: dict[str, tuple[str, tuple[str, ...], tuple[int, ...]]] = {
     "KAZ": ("+7 ", _words("700 701 702 705 707 708 747 771 775 776 777 778"), (3, 2, 2)),
-    "KGZ": ("+996 ", _words("500 550 555 700 701 702 703 705 707 770 771 772 775 777 990 995 998 999"),
-            (3, 3)),
+    "KGZ": (
+        "+996 ",
+        _words("500 550 555 700 701 702 703 705 707 770 771 772 775 777 990 995 998 999"),
+        (3, 3),
+    ),
     "TJK": ("+992 ", _words("90 91 92 93 98 55 50 88"), (3, 4)),
     "UZB": ("+998 ", _words("90 91 93 94 95 97 98 99 33 88 77"), (3, 2, 2)),
     "TKM": ("+993 ", _words("61 62 63 64 65 71"), (6,)),
     "AZE": ("+994 ", _words("50 51 55 70 77 99 10"), (3, 2, 2)),
-    "TUR": ("+90 ", _words("501 505 506 507 530 531 532 533 535 536 537 538 539 541 542 543 544 545 546 "
-                           "549 551 552 553 554 555"), (3, 2, 2)),
+    "TUR": (
+        "+90 ",
+        _words(
+            "501 505 506 507 530 531 532 533 535 536 537 538 539 541 542 543 544 545 546 "
+            "549 551 552 553 554 555"
+        ),
+        (3, 2, 2),
+    ),
     "AFG": ("+93 ", _words("70 72 73 74 75 76 77 78 79"), (3, 4)),
-    "IRN": ("+98 ", _words("901 902 903 905 910 911 912 913 914 915 916 917 918 919 930 933 935 936 937 "
-                           "938 939 990"), (3, 4)),
+    "IRN": (
+        "+98 ",
+        _words("901 902 903 905 910 911 912 913 914 915 916 917 918 919 930 933 935 936 937 938 939 990"),
+        (3, 4),
+    ),
     "PAK": ("+92 ", tuple(f"3{n:02d}" for n in range(50)), (7,)),
-    "RUS": ("+7 ", _words("900 901 903 905 909 910 912 915 916 917 918 919 920 925 926 927 929 950 960 "
-                         "977 985 999"), (3, 2, 2)),
+    "RUS": (
+        "+7 ",
+        _words("900 901 903 905 909 910 912 915 916 917 918 919 920 925 926 927 929 950 960 977 985 999"),
+        (3, 2, 2),
+    ),
 }
 # Shares holding a passport (adults, children), a national ID card (adults) and a birth certificate
 # (children), and the years an adult passport is valid.
@@ -754,8 +945,14 @@ _DOCS: dict[str, tuple[float, float, float, float, int]] = {
     "IRN": (0.70, 0.35, 0.45, 0.40, 5),
     "PAK": (0.75, 0.20, 0.70, 0.30, 5),
 }
-_PASSPORT_FACTOR = {"irregular_migrant": 0.55, "trafficking_victim": 0.35, "unaccompanied_child": 0.25,
-                    "separated_child": 0.3, "returnee": 0.6, "stateless": 0.0}
+_PASSPORT_FACTOR = {
+    "irregular_migrant": 0.55,
+    "trafficking_victim": 0.35,
+    "unaccompanied_child": 0.25,
+    "separated_child": 0.3,
+    "returnee": 0.6,
+    "stateless": 0.0,
+}
 # Number shapes per issuing state and document: series prefixes ("/" between them) and how many random
 # digits follow; "-" means no prefix. The shapes are public knowledge, the numbers are random.
 _NUMBER_SHAPES = """
@@ -787,8 +984,20 @@ def _number_shapes() -> dict[tuple[str, str], tuple[tuple[str, ...], int]]:
 
 _NUMBERS = _number_shapes()
 # Letters and digits that optical character recognition of a passport confuses.
-_OCR = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2",
-        "6": "G", "G": "6"}
+_OCR = {
+    "0": "O",
+    "O": "0",
+    "1": "I",
+    "I": "1",
+    "5": "S",
+    "S": "5",
+    "8": "B",
+    "B": "8",
+    "2": "Z",
+    "Z": "2",
+    "6": "G",
+    "G": "6",
+}
 _CYR_SIMILAR = dict(pair.split(">") for pair in _words("а>о о>а е>и и>ы ы>и у>ю э>е ә>а ұ>у ү>у ө>о ӯ>у ӣ>и"))
 _LAT_SIMILAR = dict(pair.split(">") for pair in _words("a>e e>i i>y o>u u>o y>i ə>a ı>i ü>u ö>o ä>a ý>y"))
 # Persian and Arabic keyboards give different code points for the same letters.
@@ -847,7 +1056,7 @@ def _permute(index: int, digits: int, keys: tuple[int, ...]) -> int:
     An affine map with a multiplier prime to 10, the digits read backwards, and another such map; each
     step is one-to-one on numbers of `digits` digits, and the whole costs a few operations.
     """
-    modulus: int = 10 ** digits
+    modulus: int = 10**digits
     reversed_digits = str((index * keys[0] + keys[1]) % modulus).zfill(digits)[::-1]
     return (int(reversed_digits) * keys[2] + keys[3]) % modulus
 
@@ -858,12 +1067,37 @@ def _permute(index: int, digits: int, keys: tuple[int, ...]) -> int:
 class _Member:
     """A member while the household is being built, then the record kept for a later re-registration."""
 
-    __slots__ = ("birth", "born_in", "demo", "family", "father", "given", "key_base", "lineage", "nat",
-                 "needs", "patr", "profiles", "rel", "sex", "with_doc")
+    __slots__ = (
+        "birth",
+        "born_in",
+        "demo",
+        "family",
+        "father",
+        "given",
+        "key_base",
+        "lineage",
+        "nat",
+        "needs",
+        "patr",
+        "profiles",
+        "rel",
+        "sex",
+        "with_doc",
+    )
 
-    def __init__(self, rel: str, sex: Literal["M", "F"], birth: int, nat: _Nat, given: _Given,
-                 family: _Form | None, patr: _Form | None, *, lineage: _Family | None = None,
-                 father: _Given | None = None) -> None:
+    def __init__(
+        self,
+        rel: str,
+        sex: Literal["M", "F"],
+        birth: int,
+        nat: _Nat,
+        given: _Given,
+        family: _Form | None,
+        patr: _Form | None,
+        *,
+        lineage: _Family | None = None,
+        father: _Given | None = None,
+    ) -> None:
         self.rel = rel
         self.sex: Literal["M", "F"] = sex
         self.birth = birth  # true date of birth (ordinal); what is recorded may be rounded or estimated
@@ -884,8 +1118,22 @@ class _Member:
 class _Household:
     """What one registration shares: date, office, route, nationality, and how names are written."""
 
-    __slots__ = ("arrival", "foreign", "home", "home_country", "key_base", "langs", "langs_nat", "met_at",
-                 "nat", "office", "profile", "reg", "stateless", "transit")
+    __slots__ = (
+        "arrival",
+        "foreign",
+        "home",
+        "home_country",
+        "key_base",
+        "langs",
+        "langs_nat",
+        "met_at",
+        "nat",
+        "office",
+        "profile",
+        "reg",
+        "stateless",
+        "transit",
+    )
 
     def __init__(self) -> None:
         self.reg = 0
@@ -935,8 +1183,9 @@ class _Pending:
 class _Generator:
     """The state of one stream: its random generator, counters and the queue of re-registrations."""
 
-    def __init__(self, *, seed: int, people: int, host: str, today: date, n_offices: int,
-                 duplicate_rate: float) -> None:
+    def __init__(
+        self, *, seed: int, people: int, host: str, today: date, n_offices: int, duplicate_rate: float
+    ) -> None:
         self.rng = random.Random(seed)
         self.rnd = self.rng.random
         self.seed = seed
@@ -952,16 +1201,23 @@ class _Generator:
         self.city = [i for i in range(n_offices) if i >= len(kinds) or not kinds[i]] or list(range(n_offices))
         self.host_mix = _expand(_HOST_MIX[host])
         self.stateless_pool = _expand(_STATELESS_POOL[host])
-        self.profile_mix = {code: _expand(_PROFILE_MIX[self._profile_group(code)])
-                            for code, _ in _HOST_MIX[host]}
-        self.sizes = {profile: _expand(list(zip(range(1, 9), weights, strict=True)))
-                      for profile, weights in _SIZES.items()}
-        self.met_at = {profile: [_MET_AT_VALUES[value] for value in _expand(weights)]
-                       for profile, weights in _MET_AT.items()}
-        self.ages = {profile: _expand([((lo, hi), w) for lo, hi, w in bins])
-                     for profile, bins in _AGES.items()}
-        self.langs = {code: [tuple(value.split("+")) for value in _expand(weights)]
-                      for code, weights in _LANGS.items()}
+        self.profile_mix = {
+            code: _expand(_PROFILE_MIX[self._profile_group(code)]) for code, _ in _HOST_MIX[host]
+        }
+        self.sizes = {
+            profile: _expand(list(zip(range(1, 9), weights, strict=True)))
+            for profile, weights in _SIZES.items()
+        }
+        self.met_at = {
+            profile: [_MET_AT_VALUES[value] for value in _expand(weights)]
+            for profile, weights in _MET_AT.items()
+        }
+        self.ages = {
+            profile: _expand([((lo, hi), w) for lo, hi, w in bins]) for profile, bins in _AGES.items()
+        }
+        self.langs = {
+            code: [tuple(value.split("+")) for value in _expand(weights)] for code, weights in _LANGS.items()
+        }
         self.series: dict[str, dict[str, _Series]] = {}
         self.pending: list[tuple[int, int, _Pending]] = []
         self.person_no = 0
@@ -1137,8 +1393,9 @@ class _Generator:
             return _derived_family(nat, father)
         return self._pick(nat.families)
 
-    def _child_lineage(self, nat: _Nat, father_family: _Family | None, father: _Given,
-                       year: int) -> _Family | None:
+    def _child_lineage(
+        self, nat: _Nat, father_family: _Family | None, father: _Given, year: int
+    ) -> _Family | None:
         roll = self.rnd()
         code = nat.code
         if code == "TJK" and year >= 2016:
@@ -1154,9 +1411,18 @@ class _Generator:
             return None
         return father_family
 
-    def _person(self, rel: str, sex: Literal["M", "F"], birth: int, nat: _Nat, *,
-                father: _Given | None = None, lineage: _Family | None = None, inherit: bool = False,
-                given: _Given | None = None) -> _Member:
+    def _person(
+        self,
+        rel: str,
+        sex: Literal["M", "F"],
+        birth: int,
+        nat: _Nat,
+        *,
+        father: _Given | None = None,
+        lineage: _Family | None = None,
+        inherit: bool = False,
+        given: _Given | None = None,
+    ) -> _Member:
         """A person with names; `inherit` keeps `lineage` as the family name, otherwise a new one is drawn."""
         female = sex == "F"
         year = _year(birth)
@@ -1167,8 +1433,17 @@ class _Generator:
         if lineage is not None and lineage.derived and nat.code == "KGZ":
             patr = None  # "Нурлан уулу" already names the father
         family = None if lineage is None else (lineage.fem if female else lineage.masc)
-        return _Member(rel, sex, birth, nat, given or self._given(nat, female), family, patr, lineage=lineage,
-                       father=father)
+        return _Member(
+            rel,
+            sex,
+            birth,
+            nat,
+            given or self._given(nat, female),
+            family,
+            patr,
+            lineage=lineage,
+            father=father,
+        )
 
     def _single(self, house: _Household) -> _Member:
         assert house.nat is not None
@@ -1207,14 +1482,22 @@ class _Generator:
         else:
             adult_age, child_rel, adult_father = 18 + 15 * rnd(), "cousin", None
         adult_sex: Literal["M", "F"] = "M" if rnd() < 0.75 else "F"
-        adult = self._person("principal", adult_sex, reg - int(adult_age * _YEAR), nat, father=adult_father,
-                             lineage=lineage, inherit=True)
+        adult = self._person(
+            "principal",
+            adult_sex,
+            reg - int(adult_age * _YEAR),
+            nat,
+            father=adult_father,
+            lineage=lineage,
+            inherit=True,
+        )
         adult.profiles = _ONE_PROFILE["asylum_seeker"]
         members = [adult]
         for age in ages:
             sex: Literal["M", "F"] = "M" if rnd() < 0.6 else "F"
-            child = self._person(child_rel, sex, reg - int(age * _YEAR), nat, father=father, lineage=lineage,
-                                 inherit=True)
+            child = self._person(
+                child_rel, sex, reg - int(age * _YEAR), nat, father=father, lineage=lineage, inherit=True
+            )
             child.profiles = ("asylum_seeker", "separated_child")
             members.append(child)
         return members
@@ -1288,8 +1571,9 @@ class _Generator:
             if previous is not None and previous.birth == birth and twins and sex == previous.sex == "M":
                 previous.given, given = twins
             used.append(given)
-            child = self._person("child", sex, birth, nat, father=father.given, lineage=lineage, inherit=True,
-                                 given=given)
+            child = self._person(
+                "child", sex, birth, nat, father=father.given, lineage=lineage, inherit=True, given=given
+            )
             members.append(child)
             previous = child
         if ages and youngest < 1 and rnd() < 0.5:
@@ -1311,8 +1595,12 @@ class _Generator:
                 father = self._given(nat, False)
                 father_line = self._lineage(nat, _year(parent_birth), self._given(nat, False))
                 parent = self._person("principal", "F", parent_birth, nat)
-                if (father_line is not None and not father_line.derived and nat.code in _TAKES_HUSBANDS_NAME
-                        and rnd() < 0.75):
+                if (
+                    father_line is not None
+                    and not father_line.derived
+                    and nat.code in _TAKES_HUSBANDS_NAME
+                    and rnd() < 0.75
+                ):
                     parent.family = father_line.fem
                 parent.needs.extend(n for n, p in (("WR-HR", 0.5), ("SP-PT", 0.5)) if rnd() < p)
             else:
@@ -1328,8 +1616,15 @@ class _Generator:
         if roll < 0.8:
             age = max(1.0, (reg - principal.birth) / _YEAR + 10 * rnd() - 5)
             sex = "M" if rnd() < 0.5 else "F"
-            sibling = self._person("sibling", sex, reg - int(age * _YEAR), nat, father=principal.father,
-                                   lineage=principal.lineage, inherit=True)
+            sibling = self._person(
+                "sibling",
+                sex,
+                reg - int(age * _YEAR),
+                nat,
+                father=principal.father,
+                lineage=principal.lineage,
+                inherit=True,
+            )
             return [principal, sibling]
         return [principal, self._parent_of(principal, reg)]
 
@@ -1337,8 +1632,15 @@ class _Generator:
         rnd, nat = self.rnd, principal.nat
         age = min((reg - principal.birth) / _YEAR + 20 + 15 * rnd(), 95.0)
         if rnd() < 0.5 and principal.father is not None:
-            parent = self._person("parent", "M", reg - int(age * _YEAR), nat, lineage=principal.lineage,
-                                  inherit=True, given=principal.father)
+            parent = self._person(
+                "parent",
+                "M",
+                reg - int(age * _YEAR),
+                nat,
+                lineage=principal.lineage,
+                inherit=True,
+                given=principal.father,
+            )
         else:
             parent = self._person("parent", "F", reg - int(age * _YEAR), nat)
             line = principal.lineage
@@ -1357,38 +1659,51 @@ class _Generator:
             return self._parent_of(principal, reg)
         if kind == "sibling":
             age = max(1.0, p_age + 16 * rnd() - 8)
-            return self._person("sibling", sex, reg - int(age * _YEAR), nat, father=principal.father,
-                                lineage=principal.lineage, inherit=True)
+            return self._person(
+                "sibling",
+                sex,
+                reg - int(age * _YEAR),
+                nat,
+                father=principal.father,
+                lineage=principal.lineage,
+                inherit=True,
+            )
         if kind == "in_law" and mother is not principal:
             age = min((reg - mother.birth) / _YEAR + 20 + 12 * rnd(), 92.0)
             return self._person("in_law", "F", reg - int(age * _YEAR), mother.nat)
         if kind == "nephew_niece" and p_age > 22:
             age = min(17.0, p_age - 12) * rnd()
-            return self._person("nephew_niece", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage,
-                                inherit=True)
+            return self._person(
+                "nephew_niece", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage, inherit=True
+            )
         if kind == "grandchild" and p_age >= 40:
             age = min(12.0, p_age - 37) * rnd()
-            return self._person("grandchild", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage,
-                                inherit=True)
+            return self._person(
+                "grandchild", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage, inherit=True
+            )
         if kind == "grandparent" and p_age <= 40:
             age = min(p_age + 40 + 12 * rnd(), 95.0)
-            return self._person("grandparent", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage,
-                                inherit=True)
+            return self._person(
+                "grandparent", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage, inherit=True
+            )
         if kind == "uncle_aunt" and p_age <= 60:
             age = min(p_age + 12 + 18 * rnd(), 92.0)
-            return self._person("uncle_aunt", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage,
-                                inherit=True)
+            return self._person(
+                "uncle_aunt", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage, inherit=True
+            )
         if kind == "cousin":
             age = max(1.0, p_age + 16 * rnd() - 8)
-            return self._person("cousin", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage,
-                                inherit=True)
+            return self._person(
+                "cousin", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage, inherit=True
+            )
         if kind == "foster_child":
             return self._person("foster_child", sex, reg - int((1 + 14 * rnd()) * _YEAR), nat)
         if kind == "unrelated":
             return self._person("unrelated", sex, reg - int((18 + 35 * rnd()) * _YEAR), nat)
         age = max(1.0, p_age + 30 * rnd() - 15)
-        return self._person("other_relative", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage,
-                            inherit=rnd() < 0.5)
+        return self._person(
+            "other_relative", sex, reg - int(age * _YEAR), nat, lineage=principal.lineage, inherit=rnd() < 0.5
+        )
 
     # -- records --
 
@@ -1405,10 +1720,14 @@ class _Generator:
     def _registration_record(self, house: _Household, members: list[DemoMember]) -> DemoRegistration:
         self.registration_no += 1
         return DemoRegistration(
-            key=f"R{self.registration_no:07d}", host_state=self.host, office_index=house.office,
-            met_at=house.met_at, registered_on=date.fromordinal(house.reg),
+            key=f"R{self.registration_no:07d}",
+            host_state=self.host,
+            office_index=house.office,
+            met_at=house.met_at,
+            registered_on=date.fromordinal(house.reg),
             arrival_date=None if house.arrival is None else date.fromordinal(house.arrival),
-            transit_countries=house.transit, members=tuple(members),
+            transit_countries=house.transit,
+            members=tuple(members),
         )
 
     def _finish(self, house: _Household, member: _Member, principal_phone: str) -> DemoPerson:
@@ -1446,10 +1765,18 @@ class _Generator:
         else:
             nationalities = nat.nationality
         person = DemoPerson(
-            key=f"P{self.person_no:07d}", identity=f"I{self.identity_no:07d}", names=names, sex=member.sex,
-            birth_date=date.fromordinal(recorded), birth_date_precision=precision,
-            nationalities=nationalities, place_of_birth=member.born_in, languages=langs, phone=phone,
-            documents=documents, profiles=profiles,
+            key=f"P{self.person_no:07d}",
+            identity=f"I{self.identity_no:07d}",
+            names=names,
+            sex=member.sex,
+            birth_date=date.fromordinal(recorded),
+            birth_date_precision=precision,
+            nationalities=nationalities,
+            place_of_birth=member.born_in,
+            languages=langs,
+            phone=phone,
+            documents=documents,
+            profiles=profiles,
             specific_needs=self._needs(house, member, age, profiles, documents),
         )
         member.demo = person
@@ -1469,8 +1796,13 @@ class _Generator:
         profile, rnd = house.profile, self.rnd
         if profile == "unaccompanied_child":
             roll = rnd()
-            second = "asylum_seeker" if roll < 0.6 else "irregular_migrant" if roll < 0.85 else (
-                "trafficking_victim" if roll < 0.9 else "")
+            second = (
+                "asylum_seeker"
+                if roll < 0.6
+                else "irregular_migrant"
+                if roll < 0.85
+                else ("trafficking_victim" if roll < 0.9 else "")
+            )
             return ("unaccompanied_child", second) if second else ("unaccompanied_child",)
         if profile == "trafficking_victim":
             status = "irregular_migrant" if rnd() < 0.5 else "migrant_worker"
@@ -1488,8 +1820,13 @@ class _Generator:
             country = self.host if rnd() < 0.6 else nat.code
         elif house.arrival is not None and member.birth > house.arrival and house.foreign:
             country = self.host  # born after the family arrived
-        elif nat.code == "AFG" and house.transit and house.transit[0] in ("IRN", "PAK") and (
-                house.reg - member.birth < 25 * _YEAR) and rnd() < 0.35:
+        elif (
+            nat.code == "AFG"
+            and house.transit
+            and house.transit[0] in ("IRN", "PAK")
+            and (house.reg - member.birth < 25 * _YEAR)
+            and rnd() < 0.35
+        ):
             country = house.transit[0]  # Afghan children born during years in Iran or Pakistan
         else:
             country = nat.code
@@ -1500,8 +1837,9 @@ class _Generator:
             house.home, house.home_country = city, country
         return city
 
-    def _recorded_birth(self, member: _Member, reg: int, documented: bool,
-                        profiles: tuple[str, ...]) -> tuple[int, DatePrecision]:
+    def _recorded_birth(
+        self, member: _Member, reg: int, documented: bool, profiles: tuple[str, ...]
+    ) -> tuple[int, DatePrecision]:
         rnd = self.rnd
         true = date.fromordinal(member.birth)
         roll = rnd()
@@ -1577,8 +1915,9 @@ class _Generator:
         prefix = prefixes[0] if len(prefixes) == 1 else prefixes[int(self.rnd() * len(prefixes))]
         return prefix + str(_permute(index, series.digits, series.keys)).zfill(series.digits)
 
-    def _documents(self, house: _Household, member: _Member, age: float,
-                   profiles: tuple[str, ...]) -> tuple[DemoDocument, ...]:
+    def _documents(
+        self, house: _Household, member: _Member, age: float, profiles: tuple[str, ...]
+    ) -> tuple[DemoDocument, ...]:
         rnd, reg, birth = self.rnd, house.reg, member.birth
         docs: list[DemoDocument] = []
         if house.stateless:
@@ -1590,13 +1929,23 @@ class _Generator:
             if papers and age >= 16 and rnd() < 0.15:
                 # The host's certificate of a stateless person, valid ten years.
                 issue = max(reg - int(rnd() * 3000), birth + int(16 * _YEAR))
-                docs.append(DemoDocument("other", self._number(self.host, "other"), self.host,
-                                         date.fromordinal(issue), date.fromordinal(_add_years(issue, 10))))
+                docs.append(
+                    DemoDocument(
+                        "other",
+                        self._number(self.host, "other"),
+                        self.host,
+                        date.fromordinal(issue),
+                        date.fromordinal(_add_years(issue, 10)),
+                    )
+                )
             return tuple(docs)
         code = member.nat.code
         p_pass, p_pass_child, p_id, p_birth, validity = _DOCS[code]
-        factor = _PASSPORT_FACTOR.get(profiles[0], 1.0) if len(profiles) == 1 else min(
-            _PASSPORT_FACTOR.get(p, 1.0) for p in profiles)
+        factor = (
+            _PASSPORT_FACTOR.get(profiles[0], 1.0)
+            if len(profiles) == 1
+            else min(_PASSPORT_FACTOR.get(p, 1.0) for p in profiles)
+        )
         adult = age >= 16
         if rnd() < (p_pass if adult else p_pass_child) * factor and age >= 0.1:  # newborns have none yet
             docs.append(self._passport(code, birth, reg, validity))
@@ -1611,9 +1960,15 @@ class _Generator:
             refuge = house.transit[0]
             issue = reg - 30 - int(rnd() * 700)
             years = 1 if refuge == "IRN" else 2  # Iran renews Amayesh cards every year
-            docs.append(DemoDocument("refugee_id", self._number(refuge, "refugee_id"), refuge,
-                                     date.fromordinal(max(issue, birth + 1)),
-                                     date.fromordinal(_add_years(max(issue, birth + 1), years))))
+            docs.append(
+                DemoDocument(
+                    "refugee_id",
+                    self._number(refuge, "refugee_id"),
+                    refuge,
+                    date.fromordinal(max(issue, birth + 1)),
+                    date.fromordinal(_add_years(max(issue, birth + 1), years)),
+                )
+            )
         return tuple(docs)
 
     def _passport(self, state: str, birth: int, reg: int, validity: int) -> DemoDocument:
@@ -1628,8 +1983,13 @@ class _Generator:
         issue = lo + int(self.rnd() * (hi - lo + 1))
         years = 5 if (issue - birth) < 16 * _YEAR else validity
         expiry = _add_years(issue, years) - 1
-        return DemoDocument("passport", self._number(state, "passport"), state, date.fromordinal(issue),
-                            date.fromordinal(expiry))
+        return DemoDocument(
+            "passport",
+            self._number(state, "passport"),
+            state,
+            date.fromordinal(issue),
+            date.fromordinal(expiry),
+        )
 
     def _national_id(self, state: str, member: _Member, birth: int, reg: int) -> DemoDocument:
         rnd = self.rnd
@@ -1657,16 +2017,32 @@ class _Generator:
         elif state == "RUS":
             number = f"{number[:4]} {number[4:]}"
         years = 7 if state == "IRN" else 10
-        return DemoDocument("national_id", number, state, date.fromordinal(issue),
-                            date.fromordinal(_add_years(issue, years) - 1))
+        return DemoDocument(
+            "national_id",
+            number,
+            state,
+            date.fromordinal(issue),
+            date.fromordinal(_add_years(issue, years) - 1),
+        )
 
     def _birth_certificate(self, state: str, birth: int, reg: int) -> DemoDocument:
         issue = min(birth + 1 + int(self.rnd() * 60), reg)
-        return DemoDocument("birth_certificate", self._number(state, "birth_certificate"), state,
-                            date.fromordinal(issue), None)
+        return DemoDocument(
+            "birth_certificate",
+            self._number(state, "birth_certificate"),
+            state,
+            date.fromordinal(issue),
+            None,
+        )
 
-    def _needs(self, house: _Household, member: _Member, age: float, profiles: tuple[str, ...],
-               documents: tuple[DemoDocument, ...]) -> tuple[str, ...]:
+    def _needs(
+        self,
+        house: _Household,
+        member: _Member,
+        age: float,
+        profiles: tuple[str, ...],
+        documents: tuple[DemoDocument, ...],
+    ) -> tuple[str, ...]:
         rnd = self.rnd
         needs = list(member.needs)
         female = member.sex == "F"
@@ -1762,13 +2138,15 @@ class _Generator:
         no_patronymic, father_as_family = rnd() < 0.3, rnd() < 0.35
         out = []
         for member in members:
-            person = self._variant(house, member, mode, no_patronymic=no_patronymic,
-                                   father_as_family=father_as_family)
+            person = self._variant(
+                house, member, mode, no_patronymic=no_patronymic, father_as_family=father_as_family
+            )
             out.append(DemoMember(person, member.rel))
         return self._registration_record(house, out)
 
-    def _variant(self, house: _Household, member: _Member, mode: str, *, no_patronymic: bool,
-                 father_as_family: bool) -> DemoPerson:
+    def _variant(
+        self, house: _Household, member: _Member, mode: str, *, no_patronymic: bool, father_as_family: bool
+    ) -> DemoPerson:
         """The same human registered again by another officer: other spellings, other dates, fewer papers.
 
         `mode` and the two flags are the officer's habits, the same for the whole household.
@@ -1781,8 +2159,9 @@ class _Generator:
             names = [name for name in names if name.part != "patronymic"]
         elif father_as_family and member.family is None and member.patr and member.nat.code == "AFG":
             # The officer put the father's name in the family-name field.
-            names = [DemoName("family", name.spellings) if name.part == "patronymic" else name
-                     for name in names]
+            names = [
+                DemoName("family", name.spellings) if name.part == "patronymic" else name for name in names
+            ]
         elif member.family is not None and rnd() < 0.04:
             swap: dict[str, NamePart] = {"given": "family", "family": "given"}
             names = [DemoName(swap.get(name.part, name.part), name.spellings) for name in names]
@@ -1810,8 +2189,13 @@ class _Generator:
             documents = ()  # lost, withheld or not shown this time
         elif roll < 0.35 and documents:
             first = documents[0]
-            misread = DemoDocument(first.doc_type, self._ocr(first.number), first.issuing_state,
-                                   first.issue_date, first.expiry_date)
+            misread = DemoDocument(
+                first.doc_type,
+                self._ocr(first.number),
+                first.issuing_state,
+                first.issue_date,
+                first.expiry_date,
+            )
             documents = (misread, *documents[1:])
         phone = original.phone
         if phone and rnd() < 0.4:
@@ -1832,10 +2216,18 @@ class _Generator:
             nationalities = ("XXX",)
         self.person_no += 1
         return DemoPerson(
-            key=f"P{self.person_no:07d}", identity=original.identity, names=tuple(names),
-            sex="U" if rnd() < 0.02 else original.sex, birth_date=birth_date, birth_date_precision=precision,
-            nationalities=nationalities, place_of_birth="" if rnd() < 0.1 else original.place_of_birth,
-            languages=original.languages, phone=phone, documents=documents, profiles=profiles,
+            key=f"P{self.person_no:07d}",
+            identity=original.identity,
+            names=tuple(names),
+            sex="U" if rnd() < 0.02 else original.sex,
+            birth_date=birth_date,
+            birth_date_precision=precision,
+            nationalities=nationalities,
+            place_of_birth="" if rnd() < 0.1 else original.place_of_birth,
+            languages=original.languages,
+            phone=phone,
+            documents=documents,
+            profiles=profiles,
             specific_needs=needs,
         )
 
@@ -1881,15 +2273,15 @@ class _Generator:
             variants = [i for i in letters if text[i] in _ARAB_SIMILAR]
             if variants:
                 i = self._pick(variants)
-                return text[:i] + _ARAB_SIMILAR[text[i]] + text[i + 1:]
+                return text[:i] + _ARAB_SIMILAR[text[i]] + text[i + 1 :]
         similar = _CYR_SIMILAR if script == "Cyrl" else _LAT_SIMILAR
         for _ in range(6):
             op = int(rnd() * 4)
             i = self._pick(letters[1:] or letters)
             if op == 0 and i + 1 < len(text) and text[i + 1].isalpha() and text[i] != text[i + 1]:
-                result = text[:i] + text[i + 1] + text[i] + text[i + 2:]
+                result = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
             elif op == 1 and len(letters) > 3:
-                result = text[:i] + text[i + 1:]
+                result = text[:i] + text[i + 1 :]
             elif op == 2:
                 result = text[:i] + text[i] + text[i:]
             else:
@@ -1897,7 +2289,7 @@ class _Generator:
                 if lower not in similar:
                     continue
                 swap = similar[lower]
-                result = text[:i] + (swap.upper() if text[i].isupper() else swap) + text[i + 1:]
+                result = text[:i] + (swap.upper() if text[i].isupper() else swap) + text[i + 1 :]
             if result != text:
                 return result
         return text + text[-1]
@@ -1906,12 +2298,15 @@ class _Generator:
         positions = [i for i, ch in enumerate(number) if ch in _OCR]
         if positions:
             i = self._pick(positions)
-            return number[:i] + _OCR[number[i]] + number[i + 1:]
-        digits = [i for i in range(len(number) - 1) if number[i].isdigit() and number[i + 1].isdigit()
-                  and number[i] != number[i + 1]]
+            return number[:i] + _OCR[number[i]] + number[i + 1 :]
+        digits = [
+            i
+            for i in range(len(number) - 1)
+            if number[i].isdigit() and number[i + 1].isdigit() and number[i] != number[i + 1]
+        ]
         if digits:
             i = self._pick(digits)
-            return number[:i] + number[i + 1] + number[i] + number[i + 2:]
+            return number[:i] + number[i + 1] + number[i] + number[i + 2 :]
         return number + "0"
 
 
@@ -1920,25 +2315,47 @@ _UNKNOWN = ("XXX",)
 _ONE_PROFILE = {profile: (profile,) for profile in PROFILES}
 # Phone templates made once from _PHONES: "+7 {} {:03d} {:02d} {:02d}" and the ranges of each group.
 _PHONE_FORMATS = {
-    country: (prefix + "{}" + "".join(f" {{:0{size}d}}" for size in groups), operators,
-              tuple(10 ** size for size in groups))
+    country: (
+        prefix + "{}" + "".join(f" {{:0{size}d}}" for size in groups),
+        operators,
+        tuple(10**size for size in groups),
+    )
     for country, (prefix, operators, groups) in _PHONES.items()
 }
-_RELATIVE_KINDS = _expand(_weights("parent 30 sibling 25 in_law 12 nephew_niece 10 grandchild 6 "
-                                   "grandparent 4 uncle_aunt 4 cousin 5 foster_child 2 other_relative 4 "
-                                   "unrelated 2"))
+_RELATIVE_KINDS = _expand(
+    _weights(
+        "parent 30 sibling 25 in_law 12 nephew_niece 10 grandchild 6 "
+        "grandparent 4 uncle_aunt 4 cousin 5 foster_child 2 other_relative 4 "
+        "unrelated 2"
+    )
+)
 # Cumulative shares of each kind of disability (UNHCR DS codes).
-_DISABILITIES = ((0.015, "DS-PM"), (0.019, "DS-PS"), (0.022, "DS-BD"), (0.025, "DS-DF"), (0.027, "DS-SD"),
-                 (0.030, "DS-MM"))
-_UNDOCUMENTED_PROFILES = ("asylum_seeker", "irregular_migrant", "stateless", "refugee_elsewhere", "returnee",
-                          "trafficking_victim", "unaccompanied_child", "separated_child")
+_DISABILITIES = (
+    (0.015, "DS-PM"),
+    (0.019, "DS-PS"),
+    (0.022, "DS-BD"),
+    (0.025, "DS-DF"),
+    (0.027, "DS-SD"),
+    (0.030, "DS-MM"),
+)
+_UNDOCUMENTED_PROFILES = (
+    "asylum_seeker",
+    "irregular_migrant",
+    "stateless",
+    "refugee_elsewhere",
+    "returnee",
+    "trafficking_victim",
+    "unaccompanied_child",
+    "separated_child",
+)
 # How a re-registration spells names: from the passport, in the other script, in Persian script,
 # in another romanisation, or as before (a typo then makes the difference).
 _DUP_MODES = _expand(_weights("doc 25 alt 30 arab 10 roman 25 typo 10"))
 
 
-def generate_registrations(*, seed: int, people: int, host_state: str, today: date, n_offices: int = 6,
-                           duplicate_rate: float = 0.03) -> Iterator[DemoRegistration]:
+def generate_registrations(
+    *, seed: int, people: int, host_state: str, today: date, n_offices: int = 6, duplicate_rate: float = 0.03
+) -> Iterator[DemoRegistration]:
     """Registrations at a node of `host_state` until exactly `people` person records were produced.
 
     Deterministic for the same arguments and streamed: memory stays flat however many people are asked for.
@@ -1953,5 +2370,11 @@ def generate_registrations(*, seed: int, people: int, host_state: str, today: da
         raise ValueError("n_offices must be at least 1")
     if not 0.0 <= duplicate_rate <= 1.0:
         raise ValueError("duplicate_rate must be between 0 and 1")
-    return _Generator(seed=seed, people=people, host=host_state, today=today, n_offices=n_offices,
-                      duplicate_rate=duplicate_rate).run()
+    return _Generator(
+        seed=seed,
+        people=people,
+        host=host_state,
+        today=today,
+        n_offices=n_offices,
+        duplicate_rate=duplicate_rate,
+    ).run()

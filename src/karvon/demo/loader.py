@@ -52,23 +52,76 @@ BATCH_PEOPLE = 5000
 # Every column the loader writes, by attribute name, in the order of the row tuples below. A column left out
 # must be nullable without a default (checked by `_check_columns`): the row leaves it NULL.
 COLUMNS: dict[type[Model], tuple[str, ...]] = {
-    Person: ("id", "uuid", "sex", "birth_date", "birth_date_precision", "place_of_birth", "place_of_birth_country",
-             "phone", "email", "address", "photo", "version", "created_at", "updated_at", "created_by_id"),
+    Person: (
+        "id",
+        "uuid",
+        "sex",
+        "birth_date",
+        "birth_date_precision",
+        "place_of_birth",
+        "place_of_birth_country",
+        "phone",
+        "email",
+        "address",
+        "photo",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by_id",
+    ),
     PersonName: ("id", "person_id", "part", "text", "script", "source", "is_primary", "position"),
     NameSearchKey: ("id", "person_id", "key"),
     PersonNationality: ("id", "person_id", "country"),
     PersonLanguage: ("id", "person_id", "language"),
-    IdentityDocument: ("id", "person_id", "doc_type", "number", "number_normalised", "issuing_state", "issue_date",
-                       "expiry_date", "mrz"),
+    IdentityDocument: (
+        "id",
+        "person_id",
+        "doc_type",
+        "number",
+        "number_normalised",
+        "issuing_state",
+        "issue_date",
+        "expiry_date",
+        "mrz",
+    ),
     Household: ("id", "uuid", "office_id", "created_at", "created_by_id"),
     HouseholdMembership: ("id", "household_id", "person_id", "relationship", "started_on", "ended_on"),
-    Registration: ("id", "uuid", "person_id", "household_id", "office_id", "registered_on", "met_at", "referred_by",
-                   "arrival_date", "transit_countries", "created_at", "created_by_id"),
-    ProfileRecord: ("id", "person_id", "profile_types", "fear_of_return", "notes", "recorded_at", "recorded_by_id",
-                    "office_id"),
+    Registration: (
+        "id",
+        "uuid",
+        "person_id",
+        "household_id",
+        "office_id",
+        "registered_on",
+        "met_at",
+        "referred_by",
+        "arrival_date",
+        "transit_countries",
+        "created_at",
+        "created_by_id",
+    ),
+    ProfileRecord: (
+        "id",
+        "person_id",
+        "profile_types",
+        "fear_of_return",
+        "notes",
+        "recorded_at",
+        "recorded_by_id",
+        "office_id",
+    ),
     SpecificNeed: ("id", "person_id", "profile_id", "code"),
-    ReferralSuggestion: ("id", "profile_id", "person_id", "procedure", "reason", "decision", "decision_note",
-                         "decided_at", "decided_by_id"),
+    ReferralSuggestion: (
+        "id",
+        "profile_id",
+        "person_id",
+        "procedure",
+        "reason",
+        "decision",
+        "decision_note",
+        "decided_at",
+        "decided_by_id",
+    ),
 }
 # Insert order: referenced tables first.
 MODELS = tuple(COLUMNS)
@@ -248,10 +301,28 @@ class _Writer:
             raise self.error
 
 
-def _person_rows(rows: Rows, ids: _Ids, person: DemoPerson, *,
-                 person_id: int, user_id: int, at: datetime) -> None:
-    rows[Person].append((person_id, uuid.uuid4(), person.sex, person.birth_date, person.birth_date_precision,
-                         person.place_of_birth, "", person.phone, "", "", "", 1, at, at, user_id))
+def _person_rows(
+    rows: Rows, ids: _Ids, person: DemoPerson, *, person_id: int, user_id: int, at: datetime
+) -> None:
+    rows[Person].append(
+        (
+            person_id,
+            uuid.uuid4(),
+            person.sex,
+            person.birth_date,
+            person.birth_date_precision,
+            person.place_of_birth,
+            "",
+            person.phone,
+            "",
+            "",
+            "",
+            1,
+            at,
+            at,
+            user_id,
+        )
+    )
     names = rows[PersonName]
     spellings: list[tuple[str, str]] = []
     parts_with_primary: set[str] = set()
@@ -266,8 +337,18 @@ def _person_rows(rows: Rows, ids: _Ids, person: DemoPerson, *,
             is_primary = part not in parts_with_primary
             parts_with_primary.add(part)
             # position: the order of the person's spellings, counted over every name part.
-            names.append((ids.take(PersonName), person_id, part, text, spelling.script, spelling.source, is_primary,
-                          len(seen) - 1))
+            names.append(
+                (
+                    ids.take(PersonName),
+                    person_id,
+                    part,
+                    text,
+                    spelling.script,
+                    spelling.source,
+                    is_primary,
+                    len(seen) - 1,
+                )
+            )
             spellings.append((part, text))
     # Name keys for the search box plus blocking keys for matching, as the registry's services store them.
     keys = person_index_keys(spellings, person.birth_date)
@@ -284,13 +365,24 @@ def _person_rows(rows: Rows, ids: _Ids, person: DemoPerson, *,
         if key in seen_docs:
             continue
         seen_docs.add(key)
-        rows[IdentityDocument].append((ids.take(IdentityDocument), person_id, document.doc_type, document.number,
-                                       normalised, document.issuing_state, document.issue_date,
-                                       document.expiry_date, ""))
+        rows[IdentityDocument].append(
+            (
+                ids.take(IdentityDocument),
+                person_id,
+                document.doc_type,
+                document.number,
+                normalised,
+                document.issuing_state,
+                document.issue_date,
+                document.expiry_date,
+                "",
+            )
+        )
 
 
-def _registration_rows(rows: Rows, ids: _Ids, registration: DemoRegistration, *, offices: list[Office],
-                       user_id: int) -> int:
+def _registration_rows(
+    rows: Rows, ids: _Ids, registration: DemoRegistration, *, offices: list[Office], user_id: int
+) -> int:
     office_id = offices[registration.office_index % len(offices)].pk
     registered_on = registration.registered_on
     at = datetime.combine(registered_on, dt_time(10, 0), tzinfo=UTC)
@@ -302,22 +394,60 @@ def _registration_rows(rows: Rows, ids: _Ids, registration: DemoRegistration, *,
         person = member.person
         person_id = ids.take(Person)
         _person_rows(rows, ids, person, person_id=person_id, user_id=user_id, at=at)
-        rows[HouseholdMembership].append((ids.take(HouseholdMembership), household_id, person_id,
-                                          member.relationship, registered_on, None))
-        rows[Registration].append((ids.take(Registration), uuid.uuid4(), person_id, household_id, office_id,
-                                   registered_on, registration.met_at, referred_by, registration.arrival_date,
-                                   transit, at, user_id))
+        rows[HouseholdMembership].append(
+            (ids.take(HouseholdMembership), household_id, person_id, member.relationship, registered_on, None)
+        )
+        rows[Registration].append(
+            (
+                ids.take(Registration),
+                uuid.uuid4(),
+                person_id,
+                household_id,
+                office_id,
+                registered_on,
+                registration.met_at,
+                referred_by,
+                registration.arrival_date,
+                transit,
+                at,
+                user_id,
+            )
+        )
         if person.profiles:
             profile_id = ids.take(ProfileRecord)
-            rows[ProfileRecord].append((profile_id, person_id, _json_list(person.profiles),
-                                        "asylum_seeker" in person.profiles, "", at, user_id, office_id))
+            rows[ProfileRecord].append(
+                (
+                    profile_id,
+                    person_id,
+                    _json_list(person.profiles),
+                    "asylum_seeker" in person.profiles,
+                    "",
+                    at,
+                    user_id,
+                    office_id,
+                )
+            )
             for code in dict.fromkeys(person.specific_needs):
                 rows[SpecificNeed].append((ids.take(SpecificNeed), person_id, profile_id, code))
-            profile = ProfileInput(profile_types=person.profiles, specific_needs=person.specific_needs,
-                                   fear_of_return="asylum_seeker" in person.profiles)
+            profile = ProfileInput(
+                profile_types=person.profiles,
+                specific_needs=person.specific_needs,
+                fear_of_return="asylum_seeker" in person.profiles,
+            )
             for suggestion in referrals_suggested(profile, birth_date=person.birth_date, today=registered_on):
-                rows[ReferralSuggestion].append((ids.take(ReferralSuggestion), profile_id, person_id,
-                                                 suggestion.procedure, suggestion.reason, "pending", "", None, None))
+                rows[ReferralSuggestion].append(
+                    (
+                        ids.take(ReferralSuggestion),
+                        profile_id,
+                        person_id,
+                        suggestion.procedure,
+                        suggestion.reason,
+                        "pending",
+                        "",
+                        None,
+                        None,
+                    )
+                )
     return len(registration.members)
 
 
@@ -336,8 +466,16 @@ def _after_load() -> None:
         cursor.execute(f"ANALYZE {tables}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {tables}")
 
 
-def demo_people_load(*, people: int, state: str, seed: int, offices: list[Office], user: User, now: datetime,
-                     progress: Callable[[int], None] | None = None) -> LoadReport:
+def demo_people_load(
+    *,
+    people: int,
+    state: str,
+    seed: int,
+    offices: list[Office],
+    user: User,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> LoadReport:
     """Generate and insert `people` demo persons with their households, registrations and profiles."""
     started = time.perf_counter()
     _check_columns()
@@ -365,6 +503,11 @@ def demo_people_load(*, people: int, state: str, seed: int, offices: list[Office
     finally:
         writer.close()
     _after_load()
-    audit_record(actor=None, action="demo.load", object_type="registry", occurred_at=now,
-                 changes={"people": loaded, "households": households, "seed": seed, "state": state})
+    audit_record(
+        actor=None,
+        action="demo.load",
+        object_type="registry",
+        occurred_at=now,
+        changes={"people": loaded, "households": households, "seed": seed, "state": state},
+    )
     return LoadReport(people=loaded, households=households, seconds=time.perf_counter() - started)

@@ -14,9 +14,15 @@ class _Rules:
 
     __slots__ = ("after_vowel", "initial", "longest", "plain", "turkic", "vowels")
 
-    def __init__(self, plain: Mapping[str, str], *, initial: Mapping[str, str] | None = None,
-                 after_vowel: Mapping[str,
-                                      str] | None = None, vowels: str = "", turkic: bool = False) -> None:
+    def __init__(
+        self,
+        plain: Mapping[str, str],
+        *,
+        initial: Mapping[str, str] | None = None,
+        after_vowel: Mapping[str, str] | None = None,
+        vowels: str = "",
+        turkic: bool = False,
+    ) -> None:
         self.plain = dict(plain)
         self.initial = dict(initial or {})
         self.after_vowel = dict(after_vowel or {})
@@ -36,7 +42,7 @@ class _Rules:
             target: str | None = None
             size = 1
             for size in range(min(self.longest, n - i), 0, -1):
-                chunk = low[i:i + size]
+                chunk = low[i : i + size]
                 if at_start and chunk in self.initial:
                     target = self.initial[chunk]
                 elif after_vowel and chunk in self.after_vowel:
@@ -58,10 +64,39 @@ _TURKIC_LOWER = {"İ": "i", "I": "ı"}
 
 # ICAO Doc 9303 Part 3 (7th edition) table for the Russian letters, as Russian passports have used since 2014.
 _RU_ICAO = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "ie", "ы": "y", "ь": "",
-    "э": "e", "ю": "iu", "я": "ia",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "ie",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
 }
 # ICAO leaves the Central Asian letters to the issuing state; these follow each state's passports.
 _NATIONAL_PASSPORT: dict[str, dict[str, str]] = {
@@ -69,16 +104,56 @@ _NATIONAL_PASSPORT: dict[str, dict[str, str]] = {
     "kaz": {"ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i"},
     "kir": {"ң": "n", "ө": "o", "ү": "u"},
     # Tajik passports write й ё ю я as y yo yu ya, not ICAO's i e iu ia, and drop the hard sign.
-    "tgk": {"ғ": "gh", "ӣ": "i", "қ": "q", "ӯ": "u", "ҳ": "h", "ҷ": "j", "й": "y", "ё": "yo", "ю": "yu",
-            "я": "ya", "ъ": ""},
+    "tgk": {
+        "ғ": "gh",
+        "ӣ": "i",
+        "қ": "q",
+        "ӯ": "u",
+        "ҳ": "h",
+        "ҷ": "j",
+        "й": "y",
+        "ё": "yo",
+        "ю": "yu",
+        "я": "ya",
+        "ъ": "",
+    },
     "uzb": {"ў": "u", "қ": "q", "ғ": "g", "ҳ": "h"},
 }
 # How people write their own names in Latin letters (messengers, forms filled in by hand): BGN-like.
 _RU_INFORMAL = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "yo",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
 }
 _NATIONAL_INFORMAL: dict[str, dict[str, str]] = {
     "rus": {},
@@ -100,25 +175,59 @@ _RUSSIFY: dict[str, dict[str, str]] = {
 
 _PASSPORT = {lang: _Rules({**_RU_ICAO, **table}) for lang, table in _NATIONAL_PASSPORT.items()}
 _INFORMAL = {
-    lang: _Rules({**_RU_INFORMAL, **table},
-                 initial={"е": "ye"} if lang == "rus" else None,
-                 after_vowel={"е": "ye"} if lang == "rus" else None, vowels=_CYR_VOWELS + "ъь")
+    lang: _Rules(
+        {**_RU_INFORMAL, **table},
+        initial={"е": "ye"} if lang == "rus" else None,
+        after_vowel={"е": "ye"} if lang == "rus" else None,
+        vowels=_CYR_VOWELS + "ъь",
+    )
     for lang, table in _NATIONAL_INFORMAL.items()
 }
 _RUSSIFIERS = {lang: _Rules(table or {"а": "а"}) for lang, table in _RUSSIFY.items()}
 
 _UZ_TO_CYR = _Rules(
     {
-        "yoʻ": "йў", "oʻ": "ў", "gʻ": "ғ", "sh": "ш", "ch": "ч", "yo": "ё", "yu": "ю", "ya": "я", "ye": "е",
-        "ʼ": "ъ", "a": "а", "b": "б", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "ҳ", "i": "и", "j": "ж",
-        "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "қ", "r": "р", "s": "с", "t": "т",
-        "u": "у", "v": "в", "x": "х", "y": "й", "z": "з",
+        "yoʻ": "йў",
+        "oʻ": "ў",
+        "gʻ": "ғ",
+        "sh": "ш",
+        "ch": "ч",
+        "yo": "ё",
+        "yu": "ю",
+        "ya": "я",
+        "ye": "е",
+        "ʼ": "ъ",
+        "a": "а",
+        "b": "б",
+        "d": "д",
+        "e": "е",
+        "f": "ф",
+        "g": "г",
+        "h": "ҳ",
+        "i": "и",
+        "j": "ж",
+        "k": "к",
+        "l": "л",
+        "m": "м",
+        "n": "н",
+        "o": "о",
+        "p": "п",
+        "q": "қ",
+        "r": "р",
+        "s": "с",
+        "t": "т",
+        "u": "у",
+        "v": "в",
+        "x": "х",
+        "y": "й",
+        "z": "з",
     },
     initial={"e": "э"},
 )
 
+
 def _table(spec: str) -> dict[str, str]:
-    """"kh>х sh>ш ь>" → {"kh": "х", "sh": "ш", "ь": ""}: long rule tables stay on a few lines."""
+    """ "kh>х sh>ш ь>" → {"kh": "х", "sh": "ш", "ь": ""}: long rule tables stay on a few lines."""
     return dict(pair.split(">", 1) for pair in spec.split())
 
 
@@ -126,30 +235,38 @@ _LATIN_TO_CYR: dict[str, _Rules] = {
     # English-style romanisations of Dari, Pashto, Persian and Urdu names, as a Russian-speaking officer
     # writes them.
     "en": _Rules(
-        _table("llah>лла you>ю kh>х sh>ш ch>ч zh>ж gh>г ph>ф th>т dh>д ck>к ya>я yu>ю yo>йо ye>е ee>и oo>у "
-               "ou>у aa>а ai>ай ei>ей a>а b>б c>к d>д e>е f>ф g>г h>х i>и j>дж k>к l>л m>м n>н o>о p>п q>к "
-               "r>р s>с t>т u>у v>в w>в x>кс y>и z>з"),
+        _table(
+            "llah>лла you>ю kh>х sh>ш ch>ч zh>ж gh>г ph>ф th>т dh>д ck>к ya>я yu>ю yo>йо ye>е ee>и oo>у "
+            "ou>у aa>а ai>ай ei>ей a>а b>б c>к d>д e>е f>ф g>г h>х i>и j>дж k>к l>л m>м n>н o>о p>п q>к "
+            "r>р s>с t>т u>у v>в w>в x>кс y>и z>з"
+        ),
         initial={"e": "э", "y": "й"},
         after_vowel={"y": "й", "ye": "йе"},
         vowels="aeiou",
     ),
     # The same as a Tajik officer writes them: Persian names keep their Tajik letters (ҳ ҷ қ ғ, -улло).
     "tgk": _Rules(
-        _table("llah>лло you>ю kh>х sh>ш ch>ч zh>ж gh>ғ ph>ф th>т dh>д ck>к ya>я yu>ю yo>ё ye>е ee>и oo>у "
-               "ou>у aa>о ai>ай ei>ей a>а b>б c>к d>д e>е f>ф g>г h>ҳ i>и j>ҷ k>к l>л m>м n>н o>о p>п q>қ "
-               "r>р s>с t>т u>у v>в w>в x>кс y>и z>з"),
+        _table(
+            "llah>лло you>ю kh>х sh>ш ch>ч zh>ж gh>ғ ph>ф th>т dh>д ck>к ya>я yu>ю yo>ё ye>е ee>и oo>у "
+            "ou>у aa>о ai>ай ei>ей a>а b>б c>к d>д e>е f>ф g>г h>ҳ i>и j>ҷ k>к l>л m>м n>н o>о p>п q>қ "
+            "r>р s>с t>т u>у v>в w>в x>кс y>и z>з"
+        ),
         initial={"e": "э", "y": "й"},
         after_vowel={"y": "й", "ye": "йе"},
         vowels="aeiou",
     ),
     "tuk": _Rules(
-        _table("ýe>е ýa>я ýu>ю ýo>ё ýü>ю ýä>я a>а b>б ç>ч d>д e>е ä>а f>ф g>г h>х i>и j>дж ž>ж k>к l>л m>м "
-               "n>н ň>н o>о ö>о p>п r>р s>с ş>ш t>т u>у ü>у w>в y>ы ý>й z>з"),
+        _table(
+            "ýe>е ýa>я ýu>ю ýo>ё ýü>ю ýä>я a>а b>б ç>ч d>д e>е ä>а f>ф g>г h>х i>и j>дж ž>ж k>к l>л m>м "
+            "n>н ň>н o>о ö>о p>п r>р s>с ş>ш t>т u>у ü>у w>в y>ы ý>й z>з"
+        ),
         initial={"e": "э", "ä": "э"},
     ),
     "tur": _Rules(
-        _table("ya>я yu>ю yo>йо a>а b>б c>дж ç>ч d>д e>е f>ф g>г ğ>г h>х ı>ы i>и j>ж k>к l>л m>м n>н o>о "
-               "ö>ё p>п r>р s>с ş>ш t>т u>у ü>ю v>в y>й z>з"),
+        _table(
+            "ya>я yu>ю yo>йо a>а b>б c>дж ç>ч d>д e>е f>ф g>г ğ>г h>х ı>ы i>и j>ж k>к l>л m>м n>н o>о "
+            "ö>ё p>п r>р s>с ş>ш t>т u>у ü>ю v>в y>й z>з"
+        ),
         initial={"e": "э", "ö": "о"},
         turkic=True,
     ),
@@ -165,10 +282,24 @@ _LATIN_PASSPORT: dict[str, _Rules] = {
 # English-language spellings that people, employers and foreign documents use.
 _LATIN_ENGLISH: dict[str, _Rules] = {
     "uzb": _Rules({"oʻ": "u", "gʻ": "g", "ʼ": "", "x": "kh", "q": "k"}),
-    "tuk": _Rules({"ç": "ch", "ş": "sh", "ž": "zh", "ň": "n", "ä": "a", "ö": "o", "ü": "u", "ý": "y",
-                   "w": "v"}),
-    "aze": _Rules({"ə": "a", "ç": "ch", "ş": "sh", "c": "j", "x": "kh", "ğ": "gh", "q": "g", "ı": "i",
-                   "ö": "o", "ü": "u"}, turkic=True),
+    "tuk": _Rules(
+        {"ç": "ch", "ş": "sh", "ž": "zh", "ň": "n", "ä": "a", "ö": "o", "ü": "u", "ý": "y", "w": "v"}
+    ),
+    "aze": _Rules(
+        {
+            "ə": "a",
+            "ç": "ch",
+            "ş": "sh",
+            "c": "j",
+            "x": "kh",
+            "ğ": "gh",
+            "q": "g",
+            "ı": "i",
+            "ö": "o",
+            "ü": "u",
+        },
+        turkic=True,
+    ),
     "tur": _LATIN_PASSPORT["tur"],
     "en": _Rules({"'": ""}),
 }

@@ -49,7 +49,10 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.NOT_RECORDED)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_date_precision = models.CharField(
-        _("precision of the date of birth"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.EXACT
+        _("precision of the date of birth"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.EXACT,
     )
     place_of_birth = models.CharField(_("place of birth"), max_length=200, blank=True)
     place_of_birth_country = models.CharField(_("country of birth"), max_length=3, blank=True)
@@ -63,8 +66,9 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated at"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Set when a supervisor merged this record into another; merged records leave every list and search.
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="merged_records")
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -73,8 +77,11 @@ class Person(models.Model):
             models.Index(fields=["birth_date"], name="person_birth_date"),
             # Searches take the newest matching people first, among those not merged away: this index answers
             # "current people by id, with their date of birth" without reading the table (PostgreSQL).
-            models.Index(fields=["id", "birth_date"], condition=Q(merged_into__isnull=True),
-                         name="person_current_newest"),
+            models.Index(
+                fields=["id", "birth_date"],
+                condition=Q(merged_into__isnull=True),
+                name="person_current_newest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,11 +158,14 @@ class IdentityDocument(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(issue_date__isnull=True) | Q(expiry_date__isnull=True) | Q(expiry_date__gt=F("issue_date")),
+                condition=Q(issue_date__isnull=True)
+                | Q(expiry_date__isnull=True)
+                | Q(expiry_date__gt=F("issue_date")),
                 name="document_expires_after_issue",
             ),
             models.UniqueConstraint(
-                fields=["person", "doc_type", "issuing_state", "number_normalised"], name="document_once_per_person"
+                fields=["person", "doc_type", "issuing_state", "number_normalised"],
+                name="document_once_per_person",
             ),
         ]
 
@@ -198,19 +208,26 @@ class HouseholdMembership(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
-    relationship = models.CharField(_("relationship to the principal applicant"), max_length=20,
-                                    choices=Relationship.choices)
+    relationship = models.CharField(
+        _("relationship to the principal applicant"), max_length=20, choices=Relationship.choices
+    )
     started_on = models.DateField(_("member since"))
     ended_on = models.DateField(_("member until"), null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(ended_on__isnull=True),
-                                    name="one_current_household_per_person"),
-            models.UniqueConstraint(fields=["household"], condition=Q(ended_on__isnull=True, relationship="principal"),
-                                    name="one_current_principal_per_household"),
-            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                                   name="membership_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(ended_on__isnull=True), name="one_current_household_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(ended_on__isnull=True, relationship="principal"),
+                name="one_current_principal_per_household",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="membership_ends_after_start",
+            ),
         ]
 
 
@@ -226,8 +243,9 @@ class Registration(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registrations")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="registrations",
-                                  null=True, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="registrations", null=True, blank=True
+    )
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="registrations")
     registered_on = models.DateField(_("date of registration"))
     met_at = models.CharField(_("where the person was met"), max_length=20, choices=MetAt.choices)
@@ -242,8 +260,10 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         indexes = [models.Index(fields=["office", "person"], name="registration_office_person")]
         constraints = [
-            models.CheckConstraint(condition=Q(arrival_date__isnull=True) | Q(arrival_date__lte=F("registered_on")),
-                                   name="arrival_not_after_registration"),
+            models.CheckConstraint(
+                condition=Q(arrival_date__isnull=True) | Q(arrival_date__lte=F("registered_on")),
+                name="arrival_not_after_registration",
+            ),
         ]
 
 
@@ -281,7 +301,9 @@ class SpecificNeed(models.Model):
     code = models.CharField(_("specific need"), max_length=8)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["profile", "code"], name="specific_need_once_per_profile")]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "code"], name="specific_need_once_per_profile")
+        ]
         indexes = [models.Index(fields=["code"], name="specific_need_code")]
 
 
@@ -307,12 +329,14 @@ class ReferralSuggestion(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
     procedure = models.CharField(_("procedure"), max_length=30, choices=Procedure.choices)
     reason = models.CharField(_("why it is suggested"), max_length=300)
-    decision = models.CharField(_("decision"), max_length=10, choices=ReferralDecision.choices,
-                                default=ReferralDecision.PENDING)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=ReferralDecision.choices, default=ReferralDecision.PENDING
+    )
     decision_note = models.TextField(_("reason for the decision"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         constraints = [

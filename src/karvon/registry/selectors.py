@@ -52,20 +52,30 @@ def person_scope(*, ctx: AccessContext) -> QuerySet[Person]:
 def _with_details(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.prefetch_related(
         Prefetch("names", queryset=PersonName.objects.order_by("part", "position")),
-        "nationalities", "languages", "documents",
+        "nationalities",
+        "languages",
+        "documents",
     )
 
 
 def person_get(*, ctx: AccessContext, person_uuid: uuid.UUID) -> Person:
     """One person's file, read and audited; Person.DoesNotExist when outside the user's scope."""
     person = _with_details(person_scope(ctx=ctx)).get(uuid=person_uuid)
-    audit_record(actor=ctx.user, action="person.view", object_type="person", object_id=str(person.uuid),
-                 person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address)
+    audit_record(
+        actor=ctx.user,
+        action="person.view",
+        object_type="person",
+        object_id=str(person.uuid),
+        person_uuid=person.uuid,
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+    )
     return person
 
 
-def person_get_for_write(*, ctx: AccessContext, person_uuid: uuid.UUID,
-                         capability: Capability = Capability.PERSON_EDIT) -> Person:
+def person_get_for_write(
+    *, ctx: AccessContext, person_uuid: uuid.UUID, capability: Capability = Capability.PERSON_EDIT
+) -> Person:
     """The person to change, if the user may change them (the write's own audit event records the access)."""
     return _with_details(_scoped(ctx, capability)).get(uuid=person_uuid)
 
@@ -73,14 +83,23 @@ def person_get_for_write(*, ctx: AccessContext, person_uuid: uuid.UUID,
 def person_for_edit(*, ctx: AccessContext, person_uuid: uuid.UUID) -> Person:
     """The person as the edit form shows them: a read of personal data, so audited like any view."""
     person = person_get_for_write(ctx=ctx, person_uuid=person_uuid)
-    audit_record(actor=ctx.user, action="person.view", object_type="person", object_id=str(person.uuid),
-                 person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address,
-                 changes={"purpose": "edit"})
+    audit_record(
+        actor=ctx.user,
+        action="person.view",
+        object_type="person",
+        object_id=str(person.uuid),
+        person_uuid=person.uuid,
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        changes={"purpose": "edit"},
+    )
     return person
 
 
 def household_get_for_write(*, ctx: AccessContext, household_uuid: uuid.UUID) -> Household:
-    offices = office_ids_in_scope(ctx, Capability.PERSON_EDIT) | office_ids_in_scope(ctx, Capability.PERSON_REGISTER)
+    offices = office_ids_in_scope(ctx, Capability.PERSON_EDIT) | office_ids_in_scope(
+        ctx, Capability.PERSON_REGISTER
+    )
     return Household.objects.get(uuid=household_uuid, office_id__in=offices)
 
 
@@ -89,8 +108,15 @@ def person_photo(*, ctx: AccessContext, person_uuid: uuid.UUID) -> tuple[bytes, 
     person = person_scope(ctx=ctx).exclude(photo="").get(uuid=person_uuid)
     with person.photo.open("rb") as handle:
         content = handle.read()
-    audit_record(actor=ctx.user, action="person.photo_view", object_type="person", object_id=str(person.uuid),
-                 person_uuid=person.uuid, occurred_at=ctx.now, ip_address=ctx.ip_address)
+    audit_record(
+        actor=ctx.user,
+        action="person.photo_view",
+        object_type="person",
+        object_id=str(person.uuid),
+        person_uuid=person.uuid,
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+    )
     return content, "image/png" if (person.photo.name or "").endswith(".png") else "image/jpeg"
 
 
@@ -114,14 +140,18 @@ def person_file(*, ctx: AccessContext, person_uuid: uuid.UUID) -> PersonFile:
         visible = person_scope(ctx=ctx).values("pk")
         members = list(
             current.household.memberships.filter(ended_on__isnull=True, person__in=visible)
-            .select_related("person").prefetch_related("person__names").order_by("id")
+            .select_related("person")
+            .prefetch_related("person__names")
+            .order_by("id")
         )
     return PersonFile(
         person=person,
         registrations=list(person.registrations.select_related("office").order_by("-registered_on", "-id")),
         memberships=memberships,
         household_members=members,
-        profiles=list(person.profiles.prefetch_related("specific_needs", "referrals").select_related("recorded_by")),
+        profiles=list(
+            person.profiles.prefetch_related("specific_needs", "referrals").select_related("recorded_by")
+        ),
     )
 
 
@@ -137,11 +167,19 @@ def household_file(*, ctx: AccessContext, household_uuid: uuid.UUID) -> Househol
     household = Household.objects.select_related("office").get(uuid=household_uuid, office_id__in=offices)
     visible = person_scope(ctx=ctx).values("pk")
     memberships = list(
-        household.memberships.filter(person__in=visible).select_related("person")
-        .prefetch_related("person__names", "person__nationalities").order_by("started_on", "id")
+        household.memberships.filter(person__in=visible)
+        .select_related("person")
+        .prefetch_related("person__names", "person__nationalities")
+        .order_by("started_on", "id")
     )
-    audit_record_reads(actor=ctx.user, action="person.list", person_uuids=[m.person.uuid for m in memberships],
-                       occurred_at=ctx.now, ip_address=ctx.ip_address, details={"household": str(household.uuid)})
+    audit_record_reads(
+        actor=ctx.user,
+        action="person.list",
+        person_uuids=[m.person.uuid for m in memberships],
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        details={"household": str(household.uuid)},
+    )
     return HouseholdFile(
         household=household,
         members=[m for m in memberships if m.ended_on is None],
@@ -205,8 +243,9 @@ def parse_search_text(text: str) -> ParsedQuery:
     return ParsedQuery(name_tokens, documents, birth_date, birth_year)
 
 
-def _search_candidates(ctx: AccessContext, query: SearchQuery,
-                       ids: tuple[int, int] | None = None) -> QuerySet[Person] | None:
+def _search_candidates(
+    ctx: AccessContext, query: SearchQuery, ids: tuple[int, int] | None = None
+) -> QuerySet[Person] | None:
     """The people a query matches; with `ids` (lowest, highest), only those whose ids are in that range."""
     parsed = parse_search_text(query.text)
     people = person_scope(ctx=ctx)
@@ -227,8 +266,9 @@ def _search_candidates(ctx: AccessContext, query: SearchQuery,
         people = people.filter(pk__in=named)
         constrained = True
     for number in parsed.document_numbers:
-        people = people.filter(pk__in=IdentityDocument.objects.filter(number_normalised=number, **in_range)
-                               .values("person_id"))
+        people = people.filter(
+            pk__in=IdentityDocument.objects.filter(number_normalised=number, **in_range).values("person_id")
+        )
         constrained = True
     if parsed.birth_date:
         people = people.filter(birth_date__year=parsed.birth_date.year)
@@ -326,7 +366,7 @@ def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> 
         total = len(ranked)
         page_count = max(1, -(-total // page_size))
         page = min(max(1, query.page), page_count)
-        shown = ranked[(page - 1) * page_size: page * page_size]
+        shown = ranked[(page - 1) * page_size : page * page_size]
         details = {p.pk: p for p in _with_details(Person.objects.filter(pk__in=shown))}
         people = [details[pk] for pk in shown]
     else:
@@ -334,9 +374,14 @@ def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> 
         capped = False
         page_count = max(1, -(-total // page_size))
         page = min(max(1, query.page), page_count)
-        people = list(_with_details(candidates.order_by("-pk"))[(page - 1) * page_size: page * page_size])
+        people = list(_with_details(candidates.order_by("-pk"))[(page - 1) * page_size : page * page_size])
     cards = [person_card(p) for p in people]
-    audit_record_reads(actor=ctx.user, action="person.search", person_uuids=[c.uuid for c in cards],
-                       occurred_at=ctx.now, ip_address=ctx.ip_address,
-                       details={"query": query.text[:200], "results": total})
+    audit_record_reads(
+        actor=ctx.user,
+        action="person.search",
+        person_uuids=[c.uuid for c in cards],
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        details={"query": query.text[:200], "results": total},
+    )
     return PersonPage(cards=cards, page=page, page_count=page_count, total=total, total_is_capped=capped)

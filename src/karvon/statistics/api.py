@@ -16,7 +16,9 @@ from karvon.statistics.rates import DecisionCounts, rates_of
 
 router = Router(tags=["statistics"])
 
-Dataset = Literal["population", "asylum-applications", "asylum-decisions", "demographics", "solutions", "flows"]
+Dataset = Literal[
+    "population", "asylum-applications", "asylum-decisions", "demographics", "solutions", "flows"
+]
 
 
 class StatisticsParams(Schema):
@@ -32,8 +34,14 @@ class StatisticsParams(Schema):
 
     def query(self) -> StatisticsQuery:
         return StatisticsQuery(
-            source=self.source, coo=_codes(self.coo), coa=_codes(self.coa), year_from=self.yearFrom,
-            year_to=self.yearTo, coo_all=self.coo_all, coa_all=self.coa_all, first_instance_only=self.first_instance,
+            source=self.source,
+            coo=_codes(self.coo),
+            coa=_codes(self.coa),
+            year_from=self.yearFrom,
+            year_to=self.yearTo,
+            coo_all=self.coo_all,
+            coa_all=self.coa_all,
+            first_instance_only=self.first_instance,
         )
 
 
@@ -57,13 +65,22 @@ def _with_rates(table: StatisticsTable) -> None:
     for row in table.rows:
         parts = (row["dec_recognized"], row["dec_other"], row["dec_rejected"])
         if any(part is None for part in parts):
-            row.update(refugee_recognition_rate=None, total_protection_rate=None, rates_n=None,
-                       small_denominator=None)
+            row.update(
+                refugee_recognition_rate=None,
+                total_protection_rate=None,
+                rates_n=None,
+                small_denominator=None,
+            )
             continue
-        rates = rates_of(DecisionCounts(*parts, row["dec_closed"] or 0), unit=row["dec_pc"], small_below=small_below)
-        row.update(refugee_recognition_rate=_rate(rates.refugee_recognition_rate),
-                   total_protection_rate=_rate(rates.total_protection_rate), rates_n=rates.n,
-                   small_denominator=rates.small_denominator)
+        rates = rates_of(
+            DecisionCounts(*parts, row["dec_closed"] or 0), unit=row["dec_pc"], small_below=small_below
+        )
+        row.update(
+            refugee_recognition_rate=_rate(rates.refugee_recognition_rate),
+            total_protection_rate=_rate(rates.total_protection_rate),
+            rates_n=rates.n,
+            small_denominator=rates.small_denominator,
+        )
 
 
 def _answer(table: StatisticsTable, fmt: str) -> HttpResponse | dict[str, Any]:
@@ -71,39 +88,67 @@ def _answer(table: StatisticsTable, fmt: str) -> HttpResponse | dict[str, Any]:
     if fmt == "csv":
         return _download(table_csv(table), content_type="text/csv; charset=utf-8", file_name=f"{name}.csv")
     if fmt == "sdmx-csv":
-        return _download(table_sdmx_csv(table), content_type="application/vnd.sdmx.data+csv; version=2.0.0",
-                         file_name=f"{name}.sdmx.csv")
-    return {"page": 1, "maxPages": 1, "total": len(table.rows), "items": table.rows, "source": table.source,
-            "attribution": ATTRIBUTION if table.source == "unhcr" else "", "licence": LICENCE,
-            "notes": table.notes}
+        return _download(
+            table_sdmx_csv(table),
+            content_type="application/vnd.sdmx.data+csv; version=2.0.0",
+            file_name=f"{name}.sdmx.csv",
+        )
+    return {
+        "page": 1,
+        "maxPages": 1,
+        "total": len(table.rows),
+        "items": table.rows,
+        "source": table.source,
+        "attribution": ATTRIBUTION if table.source == "unhcr" else "",
+        "licence": LICENCE,
+        "notes": table.notes,
+    }
 
 
-@router.get("/recognition-rates/", summary="Refugee recognition and total protection rates, as UNHCR computes them")
+@router.get(
+    "/recognition-rates/", summary="Refugee recognition and total protection rates, as UNHCR computes them"
+)
 def recognition_rates(request: HttpRequest, params: Query[StatisticsParams]) -> dict[str, Any]:
     rows: list[RateRow] = selectors.recognition_rates(api_context(request), query=params.query())
-    return {"total": len(rows), "source": params.source,
-            "attribution": ATTRIBUTION if params.source == "unhcr" else "",
-            "items": [{**row.__dict__, "refugee_recognition_rate": _rate(row.refugee_recognition_rate),
-                       "total_protection_rate": _rate(row.total_protection_rate),
-                       "dec_pc": row.unit} for row in rows]}
+    return {
+        "total": len(rows),
+        "source": params.source,
+        "attribution": ATTRIBUTION if params.source == "unhcr" else "",
+        "items": [
+            {
+                **row.__dict__,
+                "refugee_recognition_rate": _rate(row.refugee_recognition_rate),
+                "total_protection_rate": _rate(row.total_protection_rate),
+                "dec_pc": row.unit,
+            }
+            for row in rows
+        ],
+    }
 
 
 @router.get("/dsd/{dataset}/", summary="SDMX data structure definition of a dataset's SDMX-CSV download")
 def structure(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     name = dataset.replace("-", "_")
-    table = selectors.statistics_table(api_context(request), dataset=name,
-                                       query=StatisticsQuery(coo_all=True, coa_all=True, year_from=2100))
-    return HttpResponse(data_structure_definition(name, table.dimensions, table.measures),
-                        content_type="application/xml")
+    table = selectors.statistics_table(
+        api_context(request), dataset=name, query=StatisticsQuery(coo_all=True, coa_all=True, year_from=2100)
+    )
+    return HttpResponse(
+        data_structure_definition(name, table.dimensions, table.measures), content_type="application/xml"
+    )
 
 
 @router.get("/{dataset}/", summary="A UNHCR dataset, national or UNHCR's, after disclosure control")
-def dataset_rows(request: HttpRequest, dataset: Dataset, params: Query[StatisticsParams]
-                 ) -> HttpResponse | dict[str, Any]:
+def dataset_rows(
+    request: HttpRequest, dataset: Dataset, params: Query[StatisticsParams]
+) -> HttpResponse | dict[str, Any]:
     name = dataset.replace("-", "_")
     table = selectors.statistics_table(api_context(request), dataset=name, query=params.query())
     if name == "asylum_decisions":
         _with_rates(table)
-        table = StatisticsTable(**{**table.__dict__, "measures": (
-            *table.measures, "refugee_recognition_rate", "total_protection_rate", "rates_n")})
+        table = StatisticsTable(
+            **{
+                **table.__dict__,
+                "measures": (*table.measures, "refugee_recognition_rate", "total_protection_rate", "rates_n"),
+            }
+        )
     return _answer(table, params.format)

@@ -40,8 +40,9 @@ def with_margins(cells: Sequence[Sequence[int]]) -> list[list[int]]:
 
 def _lines(height: int, width: int) -> list[list[tuple[int, int]]]:
     # Every row (the totals row too) and every column (the totals column too) is one additive relation.
-    return [[(r, c) for c in range(width)] for r in range(height)] + [[(r, c) for r in range(height)]
-                                                                      for c in range(width)]
+    return [[(r, c) for c in range(width)] for r in range(height)] + [
+        [(r, c) for r in range(height)] for c in range(width)
+    ]
 
 
 def _bridges(hidden: set[tuple[int, int]], height: int) -> list[tuple[int, int]]:
@@ -124,7 +125,9 @@ def suppress(table: Sequence[Sequence[int]], *, threshold: int = DEFAULT_THRESHO
             if len(hidden_here) == 1:
                 candidates = [cell for cell in line if cell not in hidden]
                 if candidates:
-                    hidden.add(min(candidates, key=lambda cell: _cost(table[cell[0]][cell[1]], cell, height, width)))
+                    hidden.add(
+                        min(candidates, key=lambda cell: _cost(table[cell[0]][cell[1]], cell, height, width))
+                    )
                     changed = True
         if changed:
             continue
@@ -136,15 +139,23 @@ def suppress(table: Sequence[Sequence[int]], *, threshold: int = DEFAULT_THRESHO
         other_side = _component(hidden, height, height + bridge[1], bridge)
         # A cell joining the two sides closes a cycle through the bridge.
         candidates = [
-            (r, c) for r in range(height) for c in range(width)
+            (r, c)
+            for r in range(height)
+            for c in range(width)
             if (r, c) not in hidden
             and ((r in side and height + c in other_side) or (r in other_side and height + c in side))
         ]
         hidden.add(min(candidates, key=lambda cell: _cost(table[cell[0]][cell[1]], cell, height, width)))
 
 
-def protect_table(row_labels: Sequence[str], column_labels: Sequence[str], cells: Sequence[Sequence[int]], *,
-                  threshold: int = DEFAULT_THRESHOLD, total_label: str = "Total") -> ProtectedTable:
+def protect_table(
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    cells: Sequence[Sequence[int]],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    total_label: str = "Total",
+) -> ProtectedTable:
     """Adds the margins, then hides sensitive cells and those that would give them away."""
     if not cells:
         return ProtectedTable((total_label,), (total_label,), ((0,),), frozenset(), frozenset())

@@ -20,15 +20,28 @@ DIMENSION_NAMES = {
     "pop_type": "UNHCR population type",
 }
 MEASURE_NAMES = {
-    "refugees": "Refugees under UNHCR's mandate", "asylum_seekers": "Asylum-seekers",
-    "returned_refugees": "Returned refugees", "idps": "Internally displaced persons",
-    "returned_idps": "Returned IDPs", "stateless": "Stateless persons", "ooc": "Others of concern",
-    "oip": "Other people in need of international protection", "hst": "Host community",
-    "migrants": "Migrants (national registry only)", "applied": "Asylum applications",
-    "dec_recognized": "Recognised (Convention status)", "dec_other": "Complementary protection",
-    "dec_rejected": "Rejected", "dec_closed": "Otherwise closed", "dec_total": "Total decisions",
-    "resettlement": "Resettlement arrivals", "naturalisation": "Naturalisations", "refugee_like": "Refugee-like",
-    "total": "Total", "y_15_24": "Aged 15-24 (national only)", "y_15_34": "Aged 15-34 (national only)",
+    "refugees": "Refugees under UNHCR's mandate",
+    "asylum_seekers": "Asylum-seekers",
+    "returned_refugees": "Returned refugees",
+    "idps": "Internally displaced persons",
+    "returned_idps": "Returned IDPs",
+    "stateless": "Stateless persons",
+    "ooc": "Others of concern",
+    "oip": "Other people in need of international protection",
+    "hst": "Host community",
+    "migrants": "Migrants (national registry only)",
+    "applied": "Asylum applications",
+    "dec_recognized": "Recognised (Convention status)",
+    "dec_other": "Complementary protection",
+    "dec_rejected": "Rejected",
+    "dec_closed": "Otherwise closed",
+    "dec_total": "Total decisions",
+    "resettlement": "Resettlement arrivals",
+    "naturalisation": "Naturalisations",
+    "refugee_like": "Refugee-like",
+    "total": "Total",
+    "y_15_24": "Aged 15-24 (national only)",
+    "y_15_34": "Aged 15-34 (national only)",
 }
 
 
@@ -47,13 +60,25 @@ def table_csv(table: StatisticsTable) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     named = [d for d in table.dimensions if d in {"coo_iso", "coa_iso"}]
-    header = [*table.dimensions, *(d.replace("_iso", "_name") for d in named), *table.measures, "suppressed", "source"]
+    header = [
+        *table.dimensions,
+        *(d.replace("_iso", "_name") for d in named),
+        *table.measures,
+        "suppressed",
+        "source",
+    ]
     writer.writerow(header)
     label = source_label(table)
     for row in table.rows:
-        writer.writerow([*(_cell(row.get(d)) for d in table.dimensions),
-                         *(_cell(row.get(d.replace("_iso", "_name"))) for d in named),
-                         *(_cell(row.get(m)) for m in table.measures), " ".join(row.get("suppressed", [])), label])
+        writer.writerow(
+            [
+                *(_cell(row.get(d)) for d in table.dimensions),
+                *(_cell(row.get(d.replace("_iso", "_name"))) for d in named),
+                *(_cell(row.get(m)) for m in table.measures),
+                " ".join(row.get("suppressed", [])),
+                label,
+            ]
+        )
     return out.getvalue()
 
 
@@ -69,15 +94,34 @@ def table_sdmx_csv(table: StatisticsTable) -> str:
     """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions, one column per measure, then attributes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION", *(_sdmx_id(d) for d in table.dimensions),
-                     *(_sdmx_id(m) for m in table.measures), "CONF_STATUS", "SUPPRESSED_MEASURES", "DATA_SOURCE"])
+    writer.writerow(
+        [
+            "STRUCTURE",
+            "STRUCTURE_ID",
+            "ACTION",
+            *(_sdmx_id(d) for d in table.dimensions),
+            *(_sdmx_id(m) for m in table.measures),
+            "CONF_STATUS",
+            "SUPPRESSED_MEASURES",
+            "DATA_SOURCE",
+        ]
+    )
     label = source_label(table)
     for row in table.rows:
         suppressed = row.get("suppressed", [])
-        writer.writerow(["datastructure", structure_id(table.dataset), "I",
-                         *(_cell(row.get(d)) for d in table.dimensions), *(_cell(row.get(m)) for m in table.measures),
-                         # SDMX's CONF_STATUS code list: C confidential (hidden), F free.
-                         "C" if suppressed else "F", " ".join(_sdmx_id(m) for m in suppressed), label])
+        writer.writerow(
+            [
+                "datastructure",
+                structure_id(table.dataset),
+                "I",
+                *(_cell(row.get(d)) for d in table.dimensions),
+                *(_cell(row.get(m)) for m in table.measures),
+                # SDMX's CONF_STATUS code list: C confidential (hidden), F free.
+                "C" if suppressed else "F",
+                " ".join(_sdmx_id(m) for m in suppressed),
+                label,
+            ]
+        )
     return out.getvalue()
 
 
@@ -98,25 +142,33 @@ def data_structure_definition(dataset: str, dimensions: tuple[str, ...], measure
         f"<str:DataStructure id={quoteattr('DSD_' + dataset.upper())} agencyID={quoteattr(AGENCY)} "
         f"version={quoteattr(VERSION)}>",
         _name(f"{dataset.replace('_', ' ').capitalize()} (UNHCR conventions; {ATTRIBUTION}, {LICENCE})"),
-        "<str:DataStructureComponents><str:DimensionList id=\"DimensionDescriptor\">",
+        '<str:DataStructureComponents><str:DimensionList id="DimensionDescriptor">',
     ]
     position = 1
     for dimension in dimensions:
         if dimension == "year":
             continue
-        parts.append(f"<str:Dimension id={quoteattr(_sdmx_id(dimension))} position=\"{position}\">"
-                     f"{_name(DIMENSION_NAMES.get(dimension, dimension))}</str:Dimension>")
+        parts.append(
+            f'<str:Dimension id={quoteattr(_sdmx_id(dimension))} position="{position}">'
+            f"{_name(DIMENSION_NAMES.get(dimension, dimension))}</str:Dimension>"
+        )
         position += 1
-    parts.append(f"<str:TimeDimension id=\"TIME_PERIOD\">{_name(DIMENSION_NAMES['year'])}</str:TimeDimension>")
-    parts.append("</str:DimensionList><str:AttributeList id=\"AttributeDescriptor\">")
-    for attribute, text in (("CONF_STATUS", "Confidentiality status: C hidden by disclosure control, F free"),
-                            ("SUPPRESSED_MEASURES", "Measures of the observation hidden by disclosure control"),
-                            ("DATA_SOURCE", "Source of the figures")):
+    parts.append(f'<str:TimeDimension id="TIME_PERIOD">{_name(DIMENSION_NAMES["year"])}</str:TimeDimension>')
+    parts.append('</str:DimensionList><str:AttributeList id="AttributeDescriptor">')
+    for attribute, text in (
+        ("CONF_STATUS", "Confidentiality status: C hidden by disclosure control, F free"),
+        ("SUPPRESSED_MEASURES", "Measures of the observation hidden by disclosure control"),
+        ("DATA_SOURCE", "Source of the figures"),
+    ):
         parts.append(f"<str:Attribute id={quoteattr(attribute)}>{_name(text)}</str:Attribute>")
-    parts.append("</str:AttributeList><str:MeasureList id=\"MeasureDescriptor\">")
+    parts.append('</str:AttributeList><str:MeasureList id="MeasureDescriptor">')
     for measure in measures:
-        parts.append(f"<str:Measure id={quoteattr(_sdmx_id(measure))}>{_name(MEASURE_NAMES.get(measure, measure))}"
-                     "</str:Measure>")
-    parts.append("</str:MeasureList></str:DataStructureComponents></str:DataStructure>"
-                 "</str:DataStructures></mes:Structures></mes:Structure>")
+        parts.append(
+            f"<str:Measure id={quoteattr(_sdmx_id(measure))}>{_name(MEASURE_NAMES.get(measure, measure))}"
+            "</str:Measure>"
+        )
+    parts.append(
+        "</str:MeasureList></str:DataStructureComponents></str:DataStructure>"
+        "</str:DataStructures></mes:Structures></mes:Structure>"
+    )
     return "\n".join(parts)

@@ -76,7 +76,9 @@ class PopulationFigure(Figure):
 
     class Meta:
         indexes = [models.Index(fields=["source", "coa", "year"], name="stat_population_coa_year")]
-        constraints = [models.CheckConstraint(condition=Q(year__gte=1951), name="stat_population_year_plausible")]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=1951), name="stat_population_year_plausible")
+        ]
 
 
 class ApplicationFigure(Figure):
@@ -103,7 +105,9 @@ class DecisionFigure(Figure):
 
     class Meta:
         indexes = [models.Index(fields=["source", "coa", "year"], name="stat_decision_coa_year")]
-        constraints = [models.CheckConstraint(condition=Q(dec_pc__in=["P", "C"]), name="stat_decision_unit_known")]
+        constraints = [
+            models.CheckConstraint(condition=Q(dec_pc__in=["P", "C"]), name="stat_decision_unit_known")
+        ]
 
 
 class DemographicFigure(Figure):

@@ -9,12 +9,23 @@ from karvon.statistics.contracts import SeriesNote
 
 def series_notes(year_from: int, year_to: int) -> list[SeriesNote]:
     # Evaluated per request so that the reader's language applies.
-    labels = {2022: _("UNHCR introduced the population type OIP (other people in need of international "
-                      "protection); some people earlier counted as refugees or others of concern are counted as "
-                      "OIP from here."),
-              2025: _("2025: UNHCR reclassified many refugees as OIP (other people in need of international "
-                      "protection). Refugee and OIP series break here; compare their sum across the break."),
-              2000: _("Asylum decisions are reported in persons (P) or in cases (C) depending on the country and "
-                      "year; the two are never added. Karvon uses persons where a year has any, otherwise cases.")}
-    return [SeriesNote(year=year, text=str(text)) for year, text in sorted(labels.items())
-            if year_from <= year <= year_to]
+    labels = {
+        2022: _(
+            "UNHCR introduced the population type OIP (other people in need of international "
+            "protection); some people earlier counted as refugees or others of concern are counted as "
+            "OIP from here."
+        ),
+        2025: _(
+            "2025: UNHCR reclassified many refugees as OIP (other people in need of international "
+            "protection). Refugee and OIP series break here; compare their sum across the break."
+        ),
+        2000: _(
+            "Asylum decisions are reported in persons (P) or in cases (C) depending on the country and "
+            "year; the two are never added. Karvon uses persons where a year has any, otherwise cases."
+        ),
+    }
+    return [
+        SeriesNote(year=year, text=str(text))
+        for year, text in sorted(labels.items())
+        if year_from <= year <= year_to
+    ]

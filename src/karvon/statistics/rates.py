@@ -21,8 +21,12 @@ class DecisionCounts:
     closed: int = 0
 
     def __add__(self, other: DecisionCounts) -> DecisionCounts:
-        return DecisionCounts(self.recognized + other.recognized, self.complementary + other.complementary,
-                              self.rejected + other.rejected, self.closed + other.closed)
+        return DecisionCounts(
+            self.recognized + other.recognized,
+            self.complementary + other.complementary,
+            self.rejected + other.rejected,
+            self.closed + other.closed,
+        )
 
     @property
     def substantive(self) -> int:
@@ -70,8 +74,9 @@ class DecisionRow:
     counts: DecisionCounts
 
 
-def summed_by_unit(rows: Iterable[DecisionRow], *, first_instance_only: bool = False
-                   ) -> dict[tuple[str | int, ...], dict[str, DecisionCounts]]:
+def summed_by_unit(
+    rows: Iterable[DecisionRow], *, first_instance_only: bool = False
+) -> dict[tuple[str | int, ...], dict[str, DecisionCounts]]:
     """Counts summed per key and per unit: persons and cases are kept apart, never added."""
     sums: dict[tuple[str | int, ...], dict[str, DecisionCounts]] = {}
     for row in rows:
@@ -87,8 +92,9 @@ def preferred_unit(by_unit: Mapping[str, DecisionCounts]) -> str:
     return PERSONS if PERSONS in by_unit else CASES
 
 
-def rates_by_key(rows: Iterable[DecisionRow], *, small_below: int, first_instance_only: bool = False
-                 ) -> dict[tuple[str | int, ...], Rates]:
+def rates_by_key(
+    rows: Iterable[DecisionRow], *, small_below: int, first_instance_only: bool = False
+) -> dict[tuple[str | int, ...], Rates]:
     result: dict[tuple[str | int, ...], Rates] = {}
     for key, by_unit in sorted(summed_by_unit(rows, first_instance_only=first_instance_only).items()):
         unit = preferred_unit(by_unit)

@@ -50,22 +50,70 @@ def small_denominator() -> int:
 # Per dataset: its model, its measures, the dimensions kept apart in every answer, and which measure (if any)
 # is published as the sum of the others (a margin for disclosure control).
 DATASETS: dict[str, tuple[type[Model], tuple[str, ...], tuple[str, ...], str | None]] = {
-    "population": (PopulationFigure, ("refugees", "asylum_seekers", "returned_refugees", "idps", "returned_idps",
-                                      "stateless", "ooc", "oip", "hst", "migrants"), (), None),
+    "population": (
+        PopulationFigure,
+        (
+            "refugees",
+            "asylum_seekers",
+            "returned_refugees",
+            "idps",
+            "returned_idps",
+            "stateless",
+            "ooc",
+            "oip",
+            "hst",
+            "migrants",
+        ),
+        (),
+        None,
+    ),
     "asylum_applications": (ApplicationFigure, ("applied",), ("app_pc",), None),
-    "asylum_decisions": (DecisionFigure, ("dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total"),
-                         ("dec_pc",), "dec_total"),
-    "demographics": (DemographicFigure, ("f_0_4", "f_5_11", "f_12_17", "f_18_59", "f_60", "f_other", "f_total",
-                                         "m_0_4", "m_5_11", "m_12_17", "m_18_59", "m_60", "m_other", "m_total",
-                                         "total", "y_15_24", "y_15_34"), ("pop_type",), None),
-    "solutions": (SolutionFigure, ("returned_refugees", "resettlement", "naturalisation", "returned_idps"), (), None),
+    "asylum_decisions": (
+        DecisionFigure,
+        ("dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total"),
+        ("dec_pc",),
+        "dec_total",
+    ),
+    "demographics": (
+        DemographicFigure,
+        (
+            "f_0_4",
+            "f_5_11",
+            "f_12_17",
+            "f_18_59",
+            "f_60",
+            "f_other",
+            "f_total",
+            "m_0_4",
+            "m_5_11",
+            "m_12_17",
+            "m_18_59",
+            "m_60",
+            "m_other",
+            "m_total",
+            "total",
+            "y_15_24",
+            "y_15_34",
+        ),
+        ("pop_type",),
+        None,
+    ),
+    "solutions": (
+        SolutionFigure,
+        ("returned_refugees", "resettlement", "naturalisation", "returned_idps"),
+        (),
+        None,
+    ),
     "flows": (FlowFigure, ("refugees", "asylum_seekers", "refugee_like", "oip"), (), None),
 }
 
 
 def _codes(values: Sequence[str], field: str, known: set[str]) -> list[FieldError]:
-    return [FieldError(field, "unknown_country", _("Unknown ISO 3166 alpha-3 code: %(code)s.") % {"code": code})
-            for code in values if code not in known]
+    return [
+        FieldError(field, "unknown_country", _("Unknown ISO 3166 alpha-3 code: %(code)s.") % {"code": code})
+        for code in values
+        if code not in known
+    ]
 
 
 def query_checked(query: StatisticsQuery) -> StatisticsQuery:
@@ -78,9 +126,14 @@ def query_checked(query: StatisticsQuery) -> StatisticsQuery:
         if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
             errors.append(FieldError(name, "invalid", _("Enter a year from 1951.")))
     if query.year_from is not None and query.year_to is not None and query.year_to < query.year_from:
-        errors.append(FieldError("yearTo", "period_ends_before_start",
-                                 _("The period ends (%(to)s) before it starts (%(start)s).")
-                                 % {"to": query.year_to, "start": query.year_from}))
+        errors.append(
+            FieldError(
+                "yearTo",
+                "period_ends_before_start",
+                _("The period ends (%(to)s) before it starts (%(start)s).")
+                % {"to": query.year_to, "start": query.year_from},
+            )
+        )
     if errors:
         raise UnableToValidate(errors)
     return query
@@ -111,7 +164,9 @@ def _grouped(dataset: str, query: StatisticsQuery) -> tuple[list[dict[str, Any]]
     return rows, dimensions
 
 
-def _protect_rows(rows: list[dict[str, Any]], measures: tuple[str, ...], total: str | None, threshold: int) -> None:
+def _protect_rows(
+    rows: list[dict[str, Any]], measures: tuple[str, ...], total: str | None, threshold: int
+) -> None:
     """Per year, the rows form one table (rows × measures, with margins); hidden cells become None."""
     parts = tuple(m for m in measures if m != total)
     by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -170,26 +225,40 @@ def _rates(query: StatisticsQuery) -> list[RateRow]:
     _protect_rows(rows, DATASETS["asylum_decisions"][1], "dec_total", threshold)
     withheld_keys = {_key(row) for row in rows if row["suppressed"]}
     decision_rows = [
-        DecisionRow(key=_key(row), dec_level=row.get("dec_level", ""), unit=row["dec_pc"],
-                    counts=DecisionCounts(row["dec_recognized"] or 0, row["dec_other"] or 0,
-                                          row["dec_rejected"] or 0, row["dec_closed"] or 0))
+        DecisionRow(
+            key=_key(row),
+            dec_level=row.get("dec_level", ""),
+            unit=row["dec_pc"],
+            counts=DecisionCounts(
+                row["dec_recognized"] or 0,
+                row["dec_other"] or 0,
+                row["dec_rejected"] or 0,
+                row["dec_closed"] or 0,
+            ),
+        )
         for row in rows
     ]
     result = []
     for key, rates in rates_by_key(decision_rows, small_below=small_denominator()).items():
         year, coo, coa = key
         withheld = key in withheld_keys
-        result.append(RateRow(
-            year=int(year), coo=str(coo), coa=str(coa), unit=rates.unit,
-            recognized=None if withheld else rates.counts.recognized,
-            complementary=None if withheld else rates.counts.complementary,
-            rejected=None if withheld else rates.counts.rejected,
-            closed=None if withheld else rates.counts.closed,
-            n=None if withheld else rates.n,
-            refugee_recognition_rate=None if withheld else rates.refugee_recognition_rate,
-            total_protection_rate=None if withheld else rates.total_protection_rate,
-            small_denominator=rates.small_denominator, withheld=withheld,
-        ))
+        result.append(
+            RateRow(
+                year=int(year),
+                coo=str(coo),
+                coa=str(coa),
+                unit=rates.unit,
+                recognized=None if withheld else rates.counts.recognized,
+                complementary=None if withheld else rates.counts.complementary,
+                rejected=None if withheld else rates.counts.rejected,
+                closed=None if withheld else rates.counts.closed,
+                n=None if withheld else rates.n,
+                refugee_recognition_rate=None if withheld else rates.refugee_recognition_rate,
+                total_protection_rate=None if withheld else rates.total_protection_rate,
+                small_denominator=rates.small_denominator,
+                withheld=withheld,
+            )
+        )
     return result
 
 
@@ -226,10 +295,16 @@ def recognition_rates(ctx: AccessContext, *, query: StatisticsQuery) -> list[Rat
     return _rates(query_checked(query))
 
 
-def _population_by_year(source: str, state: str, year_from: int, year_to: int) -> dict[int, dict[str, int | None]]:
+def _population_by_year(
+    source: str, state: str, year_from: int, year_to: int
+) -> dict[int, dict[str, int | None]]:
     measures = ("refugees", "asylum_seekers", "stateless", "oip")
-    figures = PopulationFigure.objects.filter(source=source, coa=state, year__gte=year_from, year__lte=year_to)
-    rows: list[dict[str, Any]] = [dict(row) for row in figures.values("year").annotate(**{m: Sum(m) for m in measures})]
+    figures = PopulationFigure.objects.filter(
+        source=source, coa=state, year__gte=year_from, year__lte=year_to
+    )
+    rows: list[dict[str, Any]] = [
+        dict(row) for row in figures.values("year").annotate(**{m: Sum(m) for m in measures})
+    ]
     return {row["year"]: {m: row[m] for m in measures} for row in rows}
 
 
@@ -242,8 +317,11 @@ def _reconciliation(state: str, year_from: int, year_to: int, threshold: int) ->
             ours = national.get(year, {}).get(measure)
             if ours is not None and 0 < ours < threshold:
                 ours = None
-            result.append(ReconciliationRow(year=year, measure=measure, national=ours,
-                                            unhcr=unhcr.get(year, {}).get(measure)))
+            result.append(
+                ReconciliationRow(
+                    year=year, measure=measure, national=ours, unhcr=unhcr.get(year, {}).get(measure)
+                )
+            )
     return result
 
 
@@ -252,13 +330,30 @@ def _pyramid(source: str, state: str, year: int | None, threshold: int) -> list[
         return []
     bands = ("0_4", "5_11", "12_17", "18_59", "60", "other")
     sums = DemographicFigure.objects.filter(source=source, coa=state, year=year).aggregate(
-        **{f"{sex}_{band}": Sum(f"{sex}_{band}") for sex in ("f", "m") for band in bands})
+        **{f"{sex}_{band}": Sum(f"{sex}_{band}") for sex in ("f", "m") for band in bands}
+    )
     cells = [[sums[f"f_{band}"] or 0, sums[f"m_{band}"] or 0] for band in bands]
     table = protect_table(bands, ("female", "male"), cells, threshold=threshold)
-    labels = {"0_4": "0–4", "5_11": "5–11", "12_17": "12–17", "18_59": "18–59", "60": "60+", "other": _("unknown")}
-    return [{"band": labels[band], "female": row[0], "male": row[1], "total": row[2]}
-            for band, row in zip((*bands, "total"), table.cells, strict=True) if band != "total"] + [
-        {"band": _("Total"), "female": table.cells[-1][0], "male": table.cells[-1][1], "total": table.cells[-1][2]}]
+    labels = {
+        "0_4": "0–4",
+        "5_11": "5–11",
+        "12_17": "12–17",
+        "18_59": "18–59",
+        "60": "60+",
+        "other": _("unknown"),
+    }
+    return [
+        {"band": labels[band], "female": row[0], "male": row[1], "total": row[2]}
+        for band, row in zip((*bands, "total"), table.cells, strict=True)
+        if band != "total"
+    ] + [
+        {
+            "band": _("Total"),
+            "female": table.cells[-1][0],
+            "male": table.cells[-1][1],
+            "total": table.cells[-1][2],
+        }
+    ]
 
 
 def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashboard:
@@ -267,19 +362,31 @@ def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashb
     state = settings.KARVON_NODE_STATE
     year_to = query.year_to or ctx.today.year
     year_from = query.year_from or 2015
-    query = query_checked(StatisticsQuery(source=query.source, coo=query.coo, coa=query.coa or (state,),
-                                          year_from=year_from, year_to=year_to))
+    query = query_checked(
+        StatisticsQuery(
+            source=query.source,
+            coo=query.coo,
+            coa=query.coa or (state,),
+            year_from=year_from,
+            year_to=year_to,
+        )
+    )
     threshold = disclosure_threshold()
     unhcr_query = StatisticsQuery(**{**query.__dict__, "source": Source.UNHCR})
     national_query = StatisticsQuery(**{**query.__dict__, "source": Source.NATIONAL})
-    latest = (PopulationFigure.objects.filter(source=query.source, coa__in=query.coa, year__lte=year_to)
-              .aggregate(latest=Max("year"))["latest"])
-    origins_query = StatisticsQuery(**{**query.__dict__, "coo_all": True, "year_from": latest or year_to,
-                                       "year_to": latest or year_to})
+    latest = PopulationFigure.objects.filter(
+        source=query.source, coa__in=query.coa, year__lte=year_to
+    ).aggregate(latest=Max("year"))["latest"]
+    origins_query = StatisticsQuery(
+        **{**query.__dict__, "coo_all": True, "year_from": latest or year_to, "year_to": latest or year_to}
+    )
     origins = _table("population", origins_query)
-    origins.rows.sort(key=lambda row: -sum((row[m] or 0) for m in ("refugees", "asylum_seekers", "oip", "stateless")))
-    demography_year = (DemographicFigure.objects.filter(source=query.source, coa__in=query.coa, year__lte=year_to)
-                       .aggregate(latest=Max("year"))["latest"])
+    origins.rows.sort(
+        key=lambda row: -sum((row[m] or 0) for m in ("refugees", "asylum_seekers", "oip", "stateless"))
+    )
+    demography_year = DemographicFigure.objects.filter(
+        source=query.source, coa__in=query.coa, year__lte=year_to
+    ).aggregate(latest=Max("year"))["latest"]
     return Dashboard(
         query=query,
         state=state,

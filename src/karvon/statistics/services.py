@@ -40,8 +40,9 @@ DATASET_MODELS: dict[str, type[Model]] = {
 BATCH = 5000
 
 
-def _replace_figures(source: str, load: DataLoad, datasets: dict[str, list[dict[str, Any]]],
-                     *, year: int | None = None) -> None:
+def _replace_figures(
+    source: str, load: DataLoad, datasets: dict[str, list[dict[str, Any]]], *, year: int | None = None
+) -> None:
     for name, model in DATASET_MODELS.items():
         existing = model.objects.filter(source=source)  # type: ignore[attr-defined]
         if year is not None:
@@ -62,8 +63,13 @@ def _insert_rows(model: type[Model], load: DataLoad, source: str, rows: list[dic
     statement = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - names come from the model
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(statement, [(load.pk, source, *(row[column] for column in columns))
-                                           for row in rows[start:start + BATCH]])
+            cursor.executemany(
+                statement,
+                [
+                    (load.pk, source, *(row[column] for column in columns))
+                    for row in rows[start : start + BATCH]
+                ],
+            )
 
 
 def unhcr_load(*, directory: Path, now: datetime, actor: User | None = None) -> DataLoad:
@@ -72,16 +78,28 @@ def unhcr_load(*, directory: Path, now: datetime, actor: User | None = None) -> 
     with transaction.atomic():
         Country.objects.all().delete()
         Country.objects.bulk_create([Country(**row) for row in countries])
-        Country.objects.bulk_create([Country(iso_code=code, unhcr_code=code, name=name)
-                                     for code, name in PSEUDO_COUNTRIES.items()
-                                     if code not in {row["iso_code"] for row in countries}])
+        Country.objects.bulk_create(
+            [
+                Country(iso_code=code, unhcr_code=code, name=name)
+                for code, name in PSEUDO_COUNTRIES.items()
+                if code not in {row["iso_code"] for row in countries}
+            ]
+        )
         load = DataLoad.objects.create(
-            source=Source.UNHCR, loaded_at=now, origin=str(directory),
+            source=Source.UNHCR,
+            loaded_at=now,
+            origin=str(directory),
             row_counts={name: len(rows) for name, rows in datasets.items()} | {"countries": len(countries)},
         )
         _replace_figures(Source.UNHCR, load, datasets)
-        audit_record(actor=actor, action="statistics.unhcr_load", object_type="data_load", object_id=str(load.pk),
-                     occurred_at=now, changes={"origin": str(directory), "rows": load.row_counts})
+        audit_record(
+            actor=actor,
+            action="statistics.unhcr_load",
+            object_type="data_load",
+            object_id=str(load.pk),
+            occurred_at=now,
+            changes={"origin": str(directory), "rows": load.row_counts},
+        )
     return load
 
 
@@ -95,16 +113,26 @@ def _registry_people(reference_date: date) -> list[dict[str, Any]]:
     present = Registration.objects.filter(registered_on__lte=reference_date).values("person_id")
     people = Person.objects.filter(merged_into__isnull=True, pk__in=present).values("pk", "sex", "birth_date")
     first_nationality: dict[int, str] = {}
-    for person_id, country in (PersonNationality.objects.filter(person_id__in=present)
-                               .order_by("person_id", "pk").values_list("person_id", "country")):
+    for person_id, country in (
+        PersonNationality.objects.filter(person_id__in=present)
+        .order_by("person_id", "pk")
+        .values_list("person_id", "country")
+    ):
         first_nationality.setdefault(person_id, country)
     latest_profile: dict[int, list[str]] = {}
-    for person_id, types in (ProfileRecord.objects.filter(recorded_at__lt=cut_off, person_id__in=present)
-                             .order_by("person_id", "-recorded_at", "-pk").values_list("person_id", "profile_types")):
+    for person_id, types in (
+        ProfileRecord.objects.filter(recorded_at__lt=cut_off, person_id__in=present)
+        .order_by("person_id", "-recorded_at", "-pk")
+        .values_list("person_id", "profile_types")
+    ):
         latest_profile.setdefault(person_id, list(types or []))
     return [
-        {"sex": row["sex"], "birth_date": row["birth_date"], "coo": first_nationality.get(row["pk"], "UNK"),
-         "profile_types": latest_profile.get(row["pk"], [])}
+        {
+            "sex": row["sex"],
+            "birth_date": row["birth_date"],
+            "coo": first_nationality.get(row["pk"], "UNK"),
+            "profile_types": latest_profile.get(row["pk"], []),
+        }
         for row in people
     ]
 
@@ -112,8 +140,9 @@ def _registry_people(reference_date: date) -> list[dict[str, Any]]:
 POPULATION_COLUMN = {"REF": "refugees", "ASY": "asylum_seekers", "STA": "stateless", MIGRANTS: "migrants"}
 
 
-def national_datasets(people: list[dict[str, Any]], *, reference_date: date, state: str
-                      ) -> dict[str, list[dict[str, Any]]]:
+def national_datasets(
+    people: list[dict[str, Any]], *, reference_date: date, state: str
+) -> dict[str, list[dict[str, Any]]]:
     """Stocks by origin and population type, and demographics by sex and age band, in UNHCR's layout."""
     stocks: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(POPULATION_COLUMN.values(), 0))
     demography: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -133,12 +162,27 @@ def national_datasets(people: list[dict[str, Any]], *, reference_date: date, sta
         cells["y_15_34"] += youth
     year = reference_date.year
     return {
-        "population": [{"year": year, "coo": coo, "coa": state, **counts} for coo, counts in sorted(stocks.items())],
+        "population": [
+            {"year": year, "coo": coo, "coa": state, **counts} for coo, counts in sorted(stocks.items())
+        ],
         "demographics": [
-            {"year": year, "coo": coo, "coa": state, "pop_type": kind, "location": "", "loc_type": "", "acc_type": "",
-             **{f"{sex}_{band}": cells.get(f"{sex}_{band}", 0)
-                for sex in ("f", "m") for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")},
-             "total": cells["total"], "y_15_24": cells["y_15_24"], "y_15_34": cells["y_15_34"]}
+            {
+                "year": year,
+                "coo": coo,
+                "coa": state,
+                "pop_type": kind,
+                "location": "",
+                "loc_type": "",
+                "acc_type": "",
+                **{
+                    f"{sex}_{band}": cells.get(f"{sex}_{band}", 0)
+                    for sex in ("f", "m")
+                    for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")
+                },
+                "total": cells["total"],
+                "y_15_24": cells["y_15_24"],
+                "y_15_34": cells["y_15_34"],
+            }
             for (coo, kind), cells in sorted(demography.items())
         ],
     }
@@ -150,11 +194,19 @@ def national_figures_refresh(*, reference_date: date, now: datetime, actor: User
     datasets = national_datasets(_registry_people(reference_date), reference_date=reference_date, state=state)
     with transaction.atomic():
         load = DataLoad.objects.create(
-            source=Source.NATIONAL, loaded_at=now, origin="registry", reference_date=reference_date,
+            source=Source.NATIONAL,
+            loaded_at=now,
+            origin="registry",
+            reference_date=reference_date,
             row_counts={name: len(rows) for name, rows in datasets.items()},
         )
         _replace_figures(Source.NATIONAL, load, datasets, year=reference_date.year)
-        audit_record(actor=actor, action="statistics.national_refresh", object_type="data_load",
-                     object_id=str(load.pk), occurred_at=now,
-                     changes={"reference_date": reference_date.isoformat(), "rows": load.row_counts})
+        audit_record(
+            actor=actor,
+            action="statistics.national_refresh",
+            object_type="data_load",
+            object_id=str(load.pk),
+            occurred_at=now,
+            changes={"reference_date": reference_date.isoformat(), "rows": load.row_counts},
+        )
     return load

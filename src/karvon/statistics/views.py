@@ -35,10 +35,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     try:
         data = selectors.statistics_dashboard(request_context(request), query=_query(request))
     except UnableToValidate as error:
-        return render(request, "statistics/dashboard.html", {"errors": error.errors, "params": request.GET},
-                      status=400)
-    return render(request, "statistics/dashboard.html", {"data": data, "params": request.GET,
-                                                         "query_string": request.GET.urlencode()})
+        return render(
+            request, "statistics/dashboard.html", {"errors": error.errors, "params": request.GET}, status=400
+        )
+    return render(
+        request,
+        "statistics/dashboard.html",
+        {"data": data, "params": request.GET, "query_string": request.GET.urlencode()},
+    )
 
 
 @access_required
@@ -48,11 +52,16 @@ def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     try:
         table = selectors.statistics_table(request_context(request), dataset=dataset, query=_query(request))
     except UnableToValidate as error:
-        return HttpResponse("\n".join(f"{e.field}: {e.message}" for e in error.errors), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "\n".join(f"{e.field}: {e.message}" for e in error.errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     body, content_type, suffix = (
-        (table_sdmx_csv(table), "application/vnd.sdmx.data+csv; version=2.0.0", "sdmx.csv") if fmt == "sdmx-csv"
-        else (table_csv(table), "text/csv; charset=utf-8", "csv"))
+        (table_sdmx_csv(table), "application/vnd.sdmx.data+csv; version=2.0.0", "sdmx.csv")
+        if fmt == "sdmx-csv"
+        else (table_csv(table), "text/csv; charset=utf-8", "csv")
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{dataset}-{table.source}.{suffix}"'
     return response

@@ -187,8 +187,12 @@ def test_the_batch_run_over_the_registry_queues_the_pair_and_activates_its_model
 
     first = register(users["officer"])
     second = register(users["officer"], **LATIN_TWIN)
-    register(users["officer"], names=(NameInput("given", "Jamshed", "Latn"), NameInput("family", "Rahimov", "Latn")),
-             documents=(), birth_date=date(1971, 2, 3))
+    register(
+        users["officer"],
+        names=(NameInput("given", "Jamshed", "Latn"), NameInput("family", "Rahimov", "Latn")),
+        documents=(),
+        birth_date=date(1971, 2, 3),
+    )
     report = registry_deduplicate(now=now)
     assert report.people == 3
     assert MatchModel.objects.get(is_active=True).version == report.model_version

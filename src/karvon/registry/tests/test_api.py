@@ -296,10 +296,18 @@ def test_the_openapi_schema_is_served(users, now):
 
 def test_household_errors_name_the_member_as_the_body_does(users, node, now):
     child = {**PERSON, "birth_date": "2031-01-01", "documents": []}
-    response = post(client_for(users["officer"], now), "/api/v1/households", {
-        "registration": register_payload(node)["registration"],
-        "members": [{"relationship": "principal", "person": PERSON}, {"relationship": "child", "person": child}],
-    })
+    response = post(
+        client_for(users["officer"], now),
+        "/api/v1/households",
+        {
+            "registration": register_payload(node)["registration"],
+            "members": [
+                {"relationship": "principal", "person": PERSON},
+                {"relationship": "child", "person": child},
+            ],
+        },
+    )
     assert response.status_code == 422
     assert {"field": "members.1.person.birth_date", "code": "future"} in [
-        {k: d[k] for k in ("field", "code")} for d in response.json()["detail"]]
+        {k: d[k] for k in ("field", "code")} for d in response.json()["detail"]
+    ]

@@ -7,12 +7,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 
-def kazakhstan_rates_by_hand(path: Path, years: range, *, first_instance_only: bool = False
-                             ) -> dict[int, tuple[str, int, Decimal | None, Decimal | None]]:
+def kazakhstan_rates_by_hand(
+    path: Path, years: range, *, first_instance_only: bool = False
+) -> dict[int, tuple[str, int, Decimal | None, Decimal | None]]:
     """year -> (unit, n, refugee recognition rate %, total protection rate %), persons where a year has any."""
     with path.open(newline="", encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["coa_iso"] == "KAZ" and int(r["year"]) in years
-                and (not first_instance_only or r["dec_level"] == "FI")]
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if r["coa_iso"] == "KAZ"
+            and int(r["year"]) in years
+            and (not first_instance_only or r["dec_level"] == "FI")
+        ]
     result = {}
     for year in years:
         of_year = [r for r in rows if int(r["year"]) == year]

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.usefixtures("unhcr_loaded")
 @pytest.fixture
 def users(make_user: Any) -> dict[str, Any]:
     """Only the two people these tests need: password hashing makes the full cast slow."""
-    return {"statistician": make_user("stan", "statistician", office=None), "officer": make_user("alice",
-                                                                                                "registration_officer")}
+    return {
+        "statistician": make_user("stan", "statistician", office=None),
+        "officer": make_user("alice", "registration_officer"),
+    }
 
 
 def client_for(user: Any) -> Client:
@@ -34,30 +36,57 @@ def test_a_statistician_gets_kazakhstans_recognition_rates_identical_to_the_hand
     users: dict[str, Any],
 ) -> None:
     answer = client_for(users["statistician"]).get(
-        "/api/v1/statistics/recognition-rates/", {"coa": "KAZ", "yearFrom": 2015, "yearTo": 2024})
+        "/api/v1/statistics/recognition-rates/", {"coa": "KAZ", "yearFrom": 2015, "yearTo": 2024}
+    )
     assert answer.status_code == 200
     by_hand = kazakhstan_rates_by_hand(UNHCR_DIR / "asylum_decisions.csv", range(2015, 2025))
-    got = {item["year"]: (item["dec_pc"], item["n"], item["refugee_recognition_rate"], item["total_protection_rate"])
-           for item in answer.json()["items"]}
-    assert got == {year: (unit, n, float(rr) if rr is not None else None, float(tp) if tp is not None else None)
-                   for year, (unit, n, rr, tp) in by_hand.items()}
+    got = {
+        item["year"]: (
+            item["dec_pc"],
+            item["n"],
+            item["refugee_recognition_rate"],
+            item["total_protection_rate"],
+        )
+        for item in answer.json()["items"]
+    }
+    assert got == {
+        year: (unit, n, float(rr) if rr is not None else None, float(tp) if tp is not None else None)
+        for year, (unit, n, rr, tp) in by_hand.items()
+    }
     assert answer.json()["attribution"] == "UNHCR Refugee Population Statistics Database"
 
 
 def test_decisions_use_unhcrs_field_names_and_carry_their_rates(users: dict[str, Any]) -> None:
     answer = client_for(users["statistician"]).get(
-        "/api/v1/statistics/asylum-decisions/", {"coa": "KAZ", "yearFrom": 2024, "yearTo": 2024})
+        "/api/v1/statistics/asylum-decisions/", {"coa": "KAZ", "yearFrom": 2024, "yearTo": 2024}
+    )
     item = answer.json()["items"][0]
-    assert {"year", "coa_iso", "dec_pc", "dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total",
-            "refugee_recognition_rate", "total_protection_rate", "rates_n"} <= set(item)
+    assert {
+        "year",
+        "coa_iso",
+        "dec_pc",
+        "dec_recognized",
+        "dec_other",
+        "dec_rejected",
+        "dec_closed",
+        "dec_total",
+        "refugee_recognition_rate",
+        "total_protection_rate",
+        "rates_n",
+    } <= set(item)
     assert Decimal(str(item["refugee_recognition_rate"])) == Decimal("17.5")
 
 
 def test_the_sdmx_csv_download_names_its_structure_and_dimensions(users: dict[str, Any]) -> None:
     answer = client_for(users["statistician"]).get(
-        "/api/v1/statistics/asylum-decisions/", {"coa": "KAZ", "yearFrom": 2015, "yearTo": 2024, "format": "sdmx-csv"})
+        "/api/v1/statistics/asylum-decisions/",
+        {"coa": "KAZ", "yearFrom": 2015, "yearTo": 2024, "format": "sdmx-csv"},
+    )
     rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
-    assert rows[0]["STRUCTURE"] == "datastructure" and rows[0]["STRUCTURE_ID"] == "KARVON:DSD_ASYLUM_DECISIONS(1.0)"
+    assert (
+        rows[0]["STRUCTURE"] == "datastructure"
+        and rows[0]["STRUCTURE_ID"] == "KARVON:DSD_ASYLUM_DECISIONS(1.0)"
+    )
     assert {"TIME_PERIOD", "COA", "DEC_PC", "DEC_RECOGNIZED", "REFUGEE_RECOGNITION_RATE"} <= set(rows[0])
     assert "UNHCR Refugee Population Statistics Database" in rows[0]["DATA_SOURCE"]
     dsd = client_for(users["statistician"]).get("/api/v1/statistics/dsd/asylum-decisions/").content.decode()
@@ -66,14 +95,17 @@ def test_the_sdmx_csv_download_names_its_structure_and_dimensions(users: dict[st
 
 def test_no_population_cell_of_one_to_four_leaves_the_api(users: dict[str, Any]) -> None:
     answer = client_for(users["statistician"]).get(
-        "/api/v1/statistics/population/", {"coa": "KAZ", "coo_all": "true", "format": "csv"})
+        "/api/v1/statistics/population/", {"coa": "KAZ", "coo_all": "true", "format": "csv"}
+    )
     for row in csv.DictReader(io.StringIO(answer.content.decode())):
         for field in ("refugees", "asylum_seekers", "stateless", "oip", "ooc"):
             assert row[field] == "" or not 0 < int(row[field]) < 5
 
 
 def test_a_period_ending_before_it_starts_is_a_field_error(users: dict[str, Any]) -> None:
-    answer = client_for(users["statistician"]).get("/api/v1/statistics/population/", {"yearFrom": 2024, "yearTo": 2015})
+    answer = client_for(users["statistician"]).get(
+        "/api/v1/statistics/population/", {"yearFrom": 2024, "yearTo": 2015}
+    )
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["field"] == "yearTo"
 

@@ -60,7 +60,8 @@ def determined_cells(table: list[list[int]], hidden: set[tuple[int, int]]) -> se
 tables = st.integers(min_value=1, max_value=5).flatmap(
     lambda width: st.lists(
         st.lists(st.one_of(st.integers(0, 6), st.integers(0, 200)), min_size=width, max_size=width),
-        min_size=1, max_size=6,
+        min_size=1,
+        max_size=6,
     )
 )
 
@@ -68,8 +69,12 @@ tables = st.integers(min_value=1, max_value=5).flatmap(
 @settings(max_examples=300, deadline=None)
 @given(tables)
 def test_no_published_cell_holds_one_to_four(cells: list[list[int]]) -> None:
-    table = protect_table([str(i) for i in range(len(cells))], [str(i) for i in range(len(cells[0]))], cells,
-                          threshold=THRESHOLD)
+    table = protect_table(
+        [str(i) for i in range(len(cells))],
+        [str(i) for i in range(len(cells[0]))],
+        cells,
+        threshold=THRESHOLD,
+    )
     assert all(value is None or not 0 < value < THRESHOLD for row in table.cells for value in row)
 
 

@@ -20,7 +20,8 @@ def logged_in(user: Any) -> Client:
 
 def test_the_statistician_sees_kazakhstans_rates_with_their_n(make_user: Any) -> None:
     page = logged_in(make_user("stan", "statistician", office=None)).get(
-        "/statistics/", {"yearFrom": 2015, "yearTo": 2024})
+        "/statistics/", {"yearFrom": 2015, "yearTo": 2024}
+    )
     assert page.status_code == 200
     text = page.content.decode()
     assert "17.5 %" in text and "343" in text
@@ -29,7 +30,8 @@ def test_the_statistician_sees_kazakhstans_rates_with_their_n(make_user: Any) ->
 
 def test_the_sdmx_download_keeps_the_filters_of_the_page(make_user: Any) -> None:
     answer = logged_in(make_user("stan", "statistician", office=None)).get(
-        "/statistics/download/asylum_decisions.sdmx-csv", {"coa": "KAZ", "yearFrom": 2015, "yearTo": 2024})
+        "/statistics/download/asylum_decisions.sdmx-csv", {"coa": "KAZ", "yearFrom": 2015, "yearTo": 2024}
+    )
     rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
     assert {row["TIME_PERIOD"] for row in rows} == {str(year) for year in range(2015, 2025)}
 

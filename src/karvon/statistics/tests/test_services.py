@@ -37,7 +37,9 @@ def test_a_load_writes_every_dataset_labelled_unhcr_and_is_audited(db: Any, tmp_
 def test_a_bad_file_loads_nothing_and_keeps_the_previous_load(db: Any, tmp_path: Path) -> None:
     unhcr_load(directory=small_copy(tmp_path), now=NOW)
     flows = tmp_path / "flows.csv"
-    flows.write_text(flows.read_text(encoding="utf-8").replace(",TUR,TUR,50", ",TUR,TUR,-50", 1), encoding="utf-8")
+    flows.write_text(
+        flows.read_text(encoding="utf-8").replace(",TUR,TUR,50", ",TUR,TUR,-50", 1), encoding="utf-8"
+    )
     with pytest.raises(UnableToLoadUnhcrFile):
         unhcr_load(directory=tmp_path, now=NOW)
     assert DataLoad.objects.count() == 1
@@ -51,8 +53,12 @@ def test_national_stocks_count_each_person_once_by_latest_profile(
     from karvon.registry.services import profile_record
 
     asylum = register(users["officer"], sex="F", birth_date=date(2010, 5, 1), nationalities=("AFG",))
-    profile_record(ctx=ctx_for(users["officer"]), person_uuid=asylum.uuid, office_id=node["almaty"].pk,
-                   profile=ProfileInput(profile_types=("asylum_seeker", "stateless")))
+    profile_record(
+        ctx=ctx_for(users["officer"]),
+        person_uuid=asylum.uuid,
+        office_id=node["almaty"].pk,
+        profile=ProfileInput(profile_types=("asylum_seeker", "stateless")),
+    )
     register(users["officer"], sex="M", birth_date=date(1990, 3, 12), nationalities=("TJK", "UZB"))
 
     load = national_figures_refresh(reference_date=date(2026, 11, 28), now=NOW)

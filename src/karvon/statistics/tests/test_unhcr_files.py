@@ -10,8 +10,10 @@ import pytest
 from karvon.statistics.tests.conftest import UNHCR_DIR
 from karvon.statistics.unhcr_files import DATASETS, UnableToLoadUnhcrFile, read_all
 
-HEADER = "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,procedure_type,dec_level,dec_pc,dec_recognized,dec_other,"\
-         "dec_rejected,dec_closed,dec_total"
+HEADER = (
+    "year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,procedure_type,dec_level,dec_pc,dec_recognized,dec_other,"
+    "dec_rejected,dec_closed,dec_total"
+)
 GOOD = "2024,Afghanistan,AFG,AFG,Kazakhstan,KAZ,KAZ,G,FI,P,5,0,10,0,15"
 
 
@@ -40,8 +42,13 @@ def test_it_reads_all_of_unhcrs_real_files() -> None:
     countries, datasets = read_all(UNHCR_DIR, last_year=2026)
     assert len(countries) > 200
     assert {name: len(rows) for name, rows in datasets.items()} == {
-        "population": 15651, "asylum_applications": 14829, "asylum_decisions": 14242, "demographics": 40646,
-        "solutions": 2405, "flows": 12165}
+        "population": 15651,
+        "asylum_applications": 14829,
+        "asylum_decisions": 14242,
+        "demographics": 40646,
+        "solutions": 2405,
+        "flows": 12165,
+    }
 
 
 def test_flows_iso_columns_holding_unhcr_codes_become_iso_codes() -> None:
@@ -51,7 +58,9 @@ def test_flows_iso_columns_holding_unhcr_codes_become_iso_codes() -> None:
 
 
 def test_a_dash_means_not_applicable_not_zero(data_dir: Path) -> None:
-    _countries, datasets = read_all(with_decisions(data_dir, HEADER, GOOD.replace(",0,15", ",-,15")), last_year=2026)
+    _countries, datasets = read_all(
+        with_decisions(data_dir, HEADER, GOOD.replace(",0,15", ",-,15")), last_year=2026
+    )
     assert datasets["asylum_decisions"][0]["dec_closed"] is None
 
 

@@ -15,8 +15,12 @@ class Command(BaseCommand):
     help = "Compute national stocks (population types, origins, sex and age bands) from the registry."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", type=date.fromisoformat, default=None,
-                            help="Reference date, YYYY-MM-DD (default: today).")
+        parser.add_argument(
+            "--date",
+            type=date.fromisoformat,
+            default=None,
+            help="Reference date, YYYY-MM-DD (default: today).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
