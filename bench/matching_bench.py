@@ -149,7 +149,7 @@ def splink_standard(input_path: Path, output_path: Path, *, threshold: float = 0
 
 
 def karvon_run(input_path: Path, output_path: Path, workers: int = 1) -> None:
-    run_csv([("input", input_path)], output_path, options=BatchOptions(workers=workers))
+    run_csv([("input", input_path)], output_path, options=BatchOptions(workers=workers), progress=say)
 
 
 def truth_pairs(path: Path) -> set[tuple[str, str]]:
@@ -206,7 +206,7 @@ def febrl4(workdir: Path, *, address_as_place: bool = False) -> Scores:
                     place = " ".join(
                         str(row[c]) for c in ("street_number", "address_1", "suburb", "postcode")
                     )
-                writer.writerow([record_id, row["given_name"], row["surname"], dob, place, row["soc_sec_id"]])  # fmt: skip
+                writer.writerow([record_id, row["given_name"], row["surname"], dob, place, row["soc_sec_id"]])
         paths.append(path)
     output = workdir / "febrl4_clusters.csv"
     # One-to-one linkage: each file holds a person once, so the constraint guards precision and the
@@ -228,6 +228,10 @@ def table(rows: Iterable[tuple[str, ...]], header: tuple[str, ...]) -> str:
 
 def fmt(s: Scores) -> tuple[str, str, str]:
     return f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}"
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -262,11 +266,13 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     report: dict[str, object] = {}
     if not args.million_only:
+        say("FEBRL4")
         febrl = febrl4(args.workdir)
         print(table([("FEBRL4 (link A-B, one-to-one)", *fmt(febrl))], ("data", "precision", "recall", "F1")))
         report["febrl4"] = febrl.__dict__
         rows = []
         for seed in args.seeds:
+            say(f"multi-script data, seed {seed}")
             path = args.workdir / f"people_{seed}.csv"
             matching_data.write_csv(matching_data.generate(args.people, seed), path)
             truth = truth_pairs(path)

@@ -245,7 +245,8 @@ def _head(names: NameFeatures) -> str | None:
 def extra_blocking_keys(features: PersonFeatures) -> set[str]:
     """Keys beyond karvon_match's, for records whose names are badly mistyped or replaced:
 
-    * ``dg:``/``df:`` exact date of birth with the head of the given / family name skeleton,
+    * ``dn:`` exact date of birth with the head of the given or the family name skeleton (one prefix for
+      both, so records with the names crossed meet),
     * ``dp:`` exact date of birth with the place of birth,
     * ``dh:``/``dt:`` each half of the document number with the head of the given or the family name
       skeleton (one mistyped digit leaves the other half intact; either name may be mistyped or crossed).
@@ -255,10 +256,7 @@ def extra_blocking_keys(features: PersonFeatures) -> set[str]:
     given, family = _head(features.given), _head(features.family)
     if birth.value is not None and birth.precision == "exact":
         day = birth.value.isoformat()
-        if given:
-            keys.add(f"dg:{day}:{given}")
-        if family:
-            keys.add(f"df:{day}:{family}")
+        keys.update(f"dn:{day}:{head}" for head in {given, family} - {None})
         for spelling in features.place.spellings[:1]:
             keys.add(f"dp:{day}:{spelling.joined.folded}")
     for head in {given, family} - {None}:
@@ -487,9 +485,12 @@ def _name_comparison(
         # and this test runs on nearly every pair.
         c = crossed_with
         crossed_exact = f" OR ({p}_exact1_l = {c}_exact1_r AND {c}_exact1_l = {p}_exact1_r)"
+        # One crossed pair may be mistyped (Ahmadi/Abdurrahim against Abdurrahim/Ahadi).
         crossed = (
             f" OR ({p}_folded_l = {c}_folded_r AND {c}_folded_l = {p}_folded_r)"
             f" OR ({p}_skel1_l = {c}_skel1_r AND {c}_skel1_l = {p}_skel1_r)"
+            f" OR ({p}_folded_l = {c}_folded_r AND jaro_winkler_similarity({c}_folded_l, {p}_folded_r) >= {JW_MID})"
+            f" OR ({c}_folded_l = {p}_folded_r AND jaro_winkler_similarity({p}_folded_l, {c}_folded_r) >= {JW_MID})"
         )
     conflict = f"({p}_gender_l IS NOT NULL AND {p}_gender_r IS NOT NULL AND {p}_gender_l <> {p}_gender_r)"
     gendered_condition = (

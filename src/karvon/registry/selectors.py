@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -288,12 +287,6 @@ def _search_candidates(
     return people
 
 
-@lru_cache(maxsize=32_768)
-def _spelling_keys(text: str) -> frozenset[str]:
-    """The search keys of one spelling; a register holds a few thousand distinct spellings, seen again and again."""
-    return name_search_keys(text)
-
-
 def _rank_of(pk: int, birth_date: date | None, keys: set[str], parsed: ParsedQuery) -> tuple[int, int]:
     folded = sum(1 for token in parsed.name_tokens if any(k.startswith("f:") and k in keys for k in token))
     date_agrees = 1 if parsed.birth_date and birth_date == parsed.birth_date else 0
@@ -304,7 +297,7 @@ def _rank(person: Person, parsed: ParsedQuery) -> tuple[int, int]:
     """Spelling-exact ("f:" folded) agreement outranks skeleton-only agreement; a full date outranks a year."""
     keys: set[str] = set()
     for name in person.names.all():
-        keys |= _spelling_keys(name.text)
+        keys |= name_search_keys(name.text)
     return _rank_of(person.pk, person.birth_date, keys, parsed)
 
 
@@ -348,8 +341,8 @@ def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> 
     if candidates is None:
         return PersonPage(cards=[], page=1, page_count=1, total=0, total_is_capped=False)
     if parsed.name_tokens or parsed.birth_date:
-        # Rank a bounded candidate set in Python, where the per-spelling keys are at hand (as `_rank` does), on
-        # plain values: only the page shown is loaded with its details.
+        # Rank a bounded candidate set in Python by `_rank`'s rule, on plain values: only the page shown is
+        # loaded with its details.
         rows = _newest_candidates(ctx, query, SEARCH_CANDIDATE_LIMIT + 1)
         capped = len(rows) > SEARCH_CANDIDATE_LIMIT
         births = dict(rows[:SEARCH_CANDIDATE_LIMIT])
