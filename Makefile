@@ -59,8 +59,10 @@ check: lint typecheck test
 messages: venv
 	cd src/karvon && ../../$(KARVON) makemessages -l ru -l en --ignore 'tests/*' --no-obsolete
 
+# The full benchmarks need PostgreSQL and 1,000,000 people (tens of minutes): see bench/README.md.
 bench: venv
-	$(PY) bench/run_all.py
+	$(PY) bench/realtime_bench.py --drafts 200
+	@echo "Full runs: bench/README.md; figures: docs/performance.md"
 
 clean:
 	rm -rf $(VENV) var

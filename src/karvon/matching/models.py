@@ -52,7 +52,7 @@ class DuplicateCandidate(models.Model):
     match_probability = models.FloatField()
     band = models.CharField(max_length=10, choices=Band.choices)
     reasons = models.JSONField(default=list)
-    source = models.CharField(max_length=20)  # "registration" or "batch:<model version>"
+    source = models.CharField(max_length=80)  # "registration" or "batch:<model version>"
     found_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.OPEN)
     decided_at = models.DateTimeField(null=True, blank=True)
