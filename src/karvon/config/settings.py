@@ -169,6 +169,8 @@ KARVON_API_TOKEN_DAYS = env_int("KARVON_API_TOKEN_DAYS", 90)
 # Match probability bands of the duplicate review queue.
 KARVON_MATCH_SURE = env_float("KARVON_MATCH_SURE", 0.99)
 KARVON_MATCH_REVIEW = env_float("KARVON_MATCH_REVIEW", 0.5)
+# Where `karvon match train|run --save-model` keeps versioned models (JSON files).
+KARVON_MATCH_MODEL_DIR = env_str("KARVON_MATCH_MODEL_DIR", str(VAR_DIR / "match-models"))
 
 LOGGING = {
     "version": 1,
