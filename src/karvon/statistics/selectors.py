@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Model, Sum
+from django.db.models import Max, Model, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from karvon.accounts.access import AccessContext, require_capability
@@ -139,13 +139,8 @@ def query_checked(query: StatisticsQuery) -> StatisticsQuery:
     return query
 
 
-def _country_names() -> dict[str, str]:
-    return dict(Country.objects.values_list("iso_code", "name"))
-
-
-def _grouped(dataset: str, query: StatisticsQuery) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
-    model, measures, kept_apart, _total = DATASETS[dataset]
-    figures = model.objects.filter(source=query.source)  # type: ignore[attr-defined]
+def _within_query(figures: QuerySet[Any], query: StatisticsQuery) -> QuerySet[Any]:
+    """The figures of the query's origins, asylum countries and years."""
     if query.coo:
         figures = figures.filter(coo__in=query.coo)
     if query.coa:
@@ -154,11 +149,28 @@ def _grouped(dataset: str, query: StatisticsQuery) -> tuple[list[dict[str, Any]]
         figures = figures.filter(year__gte=query.year_from)
     if query.year_to is not None:
         figures = figures.filter(year__lte=query.year_to)
+    return figures
+
+
+def _query_dimensions(query: StatisticsQuery) -> tuple[str, ...]:
+    """Year, plus origin and asylum country when the query names them or asks for each."""
     dimensions: tuple[str, ...] = ("year",)
     if query.coo or query.coo_all:
         dimensions += ("coo",)
     if query.coa or query.coa_all:
         dimensions += ("coa",)
+    return dimensions
+
+
+def _country_names() -> dict[str, str]:
+    return dict(Country.objects.values_list("iso_code", "name"))
+
+
+def _grouped(dataset: str, query: StatisticsQuery) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    model, measures, kept_apart, _total = DATASETS[dataset]
+    figures = model.objects.filter(source=query.source)  # type: ignore[attr-defined]
+    figures = _within_query(figures, query)
+    dimensions = _query_dimensions(query)
     dimensions += kept_apart
     rows = list(figures.values(*dimensions).annotate(**{m: Sum(m) for m in measures}).order_by(*dimensions))
     return rows, dimensions
@@ -271,19 +283,8 @@ def _grouped_decisions(query: StatisticsQuery) -> tuple[list[dict[str, Any]], tu
         return _grouped("asylum_decisions", query)
     measures = DATASETS["asylum_decisions"][1]
     figures = DecisionFigure.objects.filter(source=query.source, dec_level="FI")
-    if query.coo:
-        figures = figures.filter(coo__in=query.coo)
-    if query.coa:
-        figures = figures.filter(coa__in=query.coa)
-    if query.year_from is not None:
-        figures = figures.filter(year__gte=query.year_from)
-    if query.year_to is not None:
-        figures = figures.filter(year__lte=query.year_to)
-    dimensions: tuple[str, ...] = ("year",)
-    if query.coo or query.coo_all:
-        dimensions += ("coo",)
-    if query.coa or query.coa_all:
-        dimensions += ("coa",)
+    figures = _within_query(figures, query)
+    dimensions = _query_dimensions(query)
     dimensions += ("dec_pc",)
     rows = list(figures.values(*dimensions).annotate(**{m: Sum(m) for m in measures}).order_by(*dimensions))
     return rows, dimensions
