@@ -15,7 +15,7 @@ from karvon.matching.models import DuplicateCandidate, Merge
 from karvon.matching.realtime import ScoredCandidate, record_of_draft, scored_candidates
 from karvon.registry.contracts import PersonCard, PersonInput
 from karvon.registry.models import Person, Registration
-from karvon.registry.selectors import _with_details, person_card, person_scope
+from karvon.registry.selectors import person_card, person_scope, with_person_details
 
 
 def _in_scope(ctx: AccessContext, field: str) -> Exists:
@@ -88,7 +88,7 @@ def duplicate_pair(*, ctx: AccessContext, candidate_id: int) -> PairFile:
     )
     people = {
         p.pk: p
-        for p in _with_details(
+        for p in with_person_details(
             Person.objects.filter(pk__in=[candidate.person_low_id, candidate.person_high_id])
         ).prefetch_related("registrations__office", "specific_needs")
     }
@@ -128,7 +128,9 @@ def likely_same_people(*, ctx: AccessContext, draft: PersonInput, limit: int = 5
     )
     if not found:
         return []
-    people = {p.pk: p for p in _with_details(Person.objects.filter(pk__in=[c.person_id for c in found]))}
+    people = {
+        p.pk: p for p in with_person_details(Person.objects.filter(pk__in=[c.person_id for c in found]))
+    }
     audit_record_reads(
         actor=ctx.user,
         action="person.similar",

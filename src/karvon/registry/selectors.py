@@ -48,7 +48,7 @@ def person_scope(*, ctx: AccessContext) -> QuerySet[Person]:
     return _scoped(ctx, Capability.PERSON_VIEW)
 
 
-def _with_details(people: QuerySet[Person]) -> QuerySet[Person]:
+def with_person_details(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.prefetch_related(
         Prefetch("names", queryset=PersonName.objects.order_by("part", "position")),
         "nationalities",
@@ -59,7 +59,7 @@ def _with_details(people: QuerySet[Person]) -> QuerySet[Person]:
 
 def person_get(*, ctx: AccessContext, person_uuid: uuid.UUID) -> Person:
     """One person's file, read and audited; Person.DoesNotExist when outside the user's scope."""
-    person = _with_details(person_scope(ctx=ctx)).get(uuid=person_uuid)
+    person = with_person_details(person_scope(ctx=ctx)).get(uuid=person_uuid)
     audit_record(
         actor=ctx.user,
         action="person.view",
@@ -76,7 +76,7 @@ def person_get_for_write(
     *, ctx: AccessContext, person_uuid: uuid.UUID, capability: Capability = Capability.PERSON_EDIT
 ) -> Person:
     """The person to change, if the user may change them (the write's own audit event records the access)."""
-    return _with_details(_scoped(ctx, capability)).get(uuid=person_uuid)
+    return with_person_details(_scoped(ctx, capability)).get(uuid=person_uuid)
 
 
 def person_for_edit(*, ctx: AccessContext, person_uuid: uuid.UUID) -> Person:
@@ -360,14 +360,16 @@ def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> 
         page_count = max(1, -(-total // page_size))
         page = min(max(1, query.page), page_count)
         shown = ranked[(page - 1) * page_size : page * page_size]
-        details = {p.pk: p for p in _with_details(Person.objects.filter(pk__in=shown))}
+        details = {p.pk: p for p in with_person_details(Person.objects.filter(pk__in=shown))}
         people = [details[pk] for pk in shown]
     else:
         total = candidates.count()
         capped = False
         page_count = max(1, -(-total // page_size))
         page = min(max(1, query.page), page_count)
-        people = list(_with_details(candidates.order_by("-pk"))[(page - 1) * page_size : page * page_size])
+        people = list(
+            with_person_details(candidates.order_by("-pk"))[(page - 1) * page_size : page * page_size]
+        )
     cards = [person_card(p) for p in people]
     audit_record_reads(
         actor=ctx.user,
