@@ -117,22 +117,6 @@ def _precision(value: str) -> str:
     return value if value in {"exact", "month", "year", "estimated"} else "unknown"
 
 
-def record_of_person(person: Person) -> PersonRecord:
-    names = list(person.names.all())
-    return PersonRecord(
-        record_id=str(person.pk),
-        given_names=tuple(n.text for n in names if n.part == "given"),
-        family_names=tuple(n.text for n in names if n.part == "family"),
-        patronymics=tuple(n.text for n in names if n.part == "patronymic"),
-        sex=person.sex if person.sex in ("M", "F") else None,
-        birth_date=person.birth_date,
-        birth_date_precision=_precision(person.birth_date_precision) if person.birth_date else "unknown",
-        nationality=next((n.country for n in person.nationalities.all()), None),
-        place_of_birth=person.place_of_birth or None,
-        document_numbers=tuple(d.number_normalised for d in person.documents.all()),
-    )
-
-
 def record_of_draft(draft: PersonInput) -> PersonRecord:
     return PersonRecord(
         record_id="draft",

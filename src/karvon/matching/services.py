@@ -16,7 +16,7 @@ from karvon.accounts.access import AccessContext, office_ids_in_scope, require_c
 from karvon.accounts.roles import Capability
 from karvon.audit.services import audit_record
 from karvon.matching.models import CandidateStatus, DuplicateCandidate, Merge
-from karvon.matching.realtime import ScoredCandidate, record_of_person, scored_candidates
+from karvon.matching.realtime import ScoredCandidate, records_of_people, scored_candidates
 from karvon.registry.contracts import FieldError, UnableToValidate
 from karvon.registry.index_keys import person_index_keys
 from karvon.registry.models import (
@@ -70,16 +70,13 @@ def candidates_record(*, person_id: int, found: Iterable[ScoredCandidate], sourc
 
 def duplicate_check(*, person_id: int, now: datetime) -> int:
     """After a registration: look for the same person in the whole node (a system check, not a user's read)."""
-    person = Person.objects.prefetch_related("names", "nationalities", "documents").get(pk=person_id)
-    if person.merged_into_id is not None:
+    record = records_of_people([person_id]).get(person_id)
+    if record is None or Person.objects.filter(pk=person_id, merged_into__isnull=False).exists():
         return 0
     found = scored_candidates(
-        record_of_person(person),
-        Person.objects.filter(merged_into__isnull=True),
-        exclude_id=person.pk,
-        limit=10,
+        record, Person.objects.filter(merged_into__isnull=True), exclude_id=person_id, limit=10
     )
-    return candidates_record(person_id=person.pk, found=found, source="registration", now=now)
+    return candidates_record(person_id=person_id, found=found, source="registration", now=now)
 
 
 def _candidate_for_decision(ctx: AccessContext, candidate_id: int) -> DuplicateCandidate:
