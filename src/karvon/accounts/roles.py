@@ -33,6 +33,14 @@ class Capability(StrEnum):
     PROFILE_EDIT = "profile.edit"
     REFERRAL_DECIDE = "referral.decide"
     DUPLICATE_DECIDE = "duplicate.decide"
+    CASE_VIEW = "case.view"
+    CASE_OPEN = "case.open"
+    CASE_WORK = "case.work"
+    CASE_APPROVE = "case.approve"
+    REFERRAL_RECEIVE = "referral.receive"
+    PRESENCE_VIEW = "presence.view"
+    PRESENCE_RECORD = "presence.record"
+    CERTIFICATE_ISSUE = "certificate.issue"
     AUDIT_VIEW = "audit.view"
     STATISTICS_VIEW = "statistics.view"
     ORGANISATION_MANAGE = "organisation.manage"
@@ -49,10 +57,28 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.PERSON_EDIT,
             Capability.PROFILE_EDIT,
             Capability.REFERRAL_DECIDE,
+            # Officers lodge applications and record entries, exits and stays; caseworkers run the cases.
+            Capability.CASE_VIEW,
+            Capability.CASE_OPEN,
+            Capability.PRESENCE_VIEW,
+            Capability.PRESENCE_RECORD,
+            Capability.CERTIFICATE_ISSUE,
         }
     ),
     Role.CASEWORKER: frozenset(
-        {Capability.PERSON_VIEW, Capability.PERSON_EDIT, Capability.PROFILE_EDIT, Capability.REFERRAL_DECIDE}
+        {
+            Capability.PERSON_VIEW,
+            Capability.PERSON_EDIT,
+            Capability.PROFILE_EDIT,
+            Capability.REFERRAL_DECIDE,
+            Capability.CASE_VIEW,
+            Capability.CASE_OPEN,
+            Capability.CASE_WORK,
+            Capability.REFERRAL_RECEIVE,
+            Capability.PRESENCE_VIEW,
+            Capability.PRESENCE_RECORD,
+            Capability.CERTIFICATE_ISSUE,
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -63,6 +89,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REFERRAL_DECIDE,
             Capability.DUPLICATE_DECIDE,
             Capability.STATISTICS_VIEW,
+            Capability.CASE_VIEW,
+            Capability.CASE_OPEN,
+            Capability.CASE_WORK,
+            Capability.CASE_APPROVE,
+            Capability.REFERRAL_RECEIVE,
+            Capability.PRESENCE_VIEW,
+            Capability.PRESENCE_RECORD,
+            Capability.CERTIFICATE_ISSUE,
         }
     ),
     Role.STATISTICIAN: frozenset({Capability.STATISTICS_VIEW}),

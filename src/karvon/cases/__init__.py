@@ -1,0 +1,1 @@
+"""Procedures: asylum, statelessness, trafficking, child protection and return cases, referrals, appointments."""
