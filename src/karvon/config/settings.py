@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "karvon.matching",
     "karvon.statistics",
+    "karvon.cases",
+    "karvon.presence",
+    "karvon.certificates",
     "karvon.web",
     "karvon.demo",
 ]

@@ -1,0 +1,1 @@
+"""Certificates: printable PDF documents with a QR code and a public page that verifies them."""
