@@ -538,3 +538,121 @@ def referred_person(*, ctx: AccessContext, referral_uuid: uuid.UUID) -> Referred
 
 def partner_agencies(*, exclude_agency_ids: Iterable[int] = ()) -> list[Agency]:
     return list(Agency.objects.exclude(pk__in=list(exclude_agency_ids)).order_by("name"))
+
+
+@dataclass(frozen=True)
+class PersonProcedures:
+    """The procedures panel of a person's page."""
+
+    person_uuid: uuid.UUID
+    cases: list[Case]
+    referrals: list[Referral]
+
+
+def person_procedures(*, ctx: AccessContext, person_uuid: uuid.UUID) -> PersonProcedures:
+    return PersonProcedures(
+        person_uuid=person_uuid,
+        cases=cases_for_person(ctx=ctx, person_uuid=person_uuid),
+        referrals=referrals_for_person(ctx=ctx, person_uuid=person_uuid),
+    )
+
+
+@dataclass(frozen=True)
+class OpenCaseForm:
+    """What the "open a case" form offers: the person, their household members, the user's offices."""
+
+    person: Person
+    members: list[tuple[uuid.UUID, str]]
+    offices: list[Office]
+
+
+def _display_names(person_ids: Iterable[int]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for person_id, part, text in (
+        PersonName.objects.filter(
+            person_id__in=list(person_ids), is_primary=True, part__in=["given", "family"]
+        )
+        .order_by("part")
+        .values_list("person_id", "part", "text")
+    ):
+        names[person_id] = f"{names.get(person_id, '')} {text}".strip() if part == "given" else text
+    return names
+
+
+def case_open_form(*, ctx: AccessContext, person_uuid: uuid.UUID) -> OpenCaseForm:
+    from karvon.registry.models import HouseholdMembership
+    from karvon.registry.selectors import person_get_for_write
+
+    person = person_get_for_write(ctx=ctx, person_uuid=person_uuid, capability=Capability.CASE_OPEN)
+    visible = person_scope(ctx=ctx).values("pk")
+    household_ids = HouseholdMembership.objects.filter(person=person, ended_on__isnull=True).values(
+        "household_id"
+    )
+    member_ids = list(
+        HouseholdMembership.objects.filter(
+            household_id__in=household_ids, ended_on__isnull=True, person__in=visible
+        )
+        .exclude(person=person)
+        .values_list("person_id", flat=True)
+    )
+    names = _display_names([person.pk, *member_ids])
+    uuids = dict(Person.objects.filter(pk__in=member_ids).values_list("pk", "uuid"))
+    audit_record_reads(
+        actor=ctx.user,
+        action="person.list",
+        person_uuids=[person.uuid, *uuids.values()],
+        occurred_at=ctx.now,
+        ip_address=ctx.ip_address,
+        details={"purpose": "open_case"},
+    )
+    return OpenCaseForm(
+        person=person,
+        members=[(uuids[i], names.get(i, "—")) for i in member_ids],
+        offices=list(
+            Office.objects.filter(pk__in=office_ids_in_scope(ctx, Capability.CASE_OPEN)).order_by("name")
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ReferralForm:
+    person_name: str
+    offices: list[Office]
+    agencies: list[Agency]
+
+
+def referral_form(*, ctx: AccessContext, person_uuid: uuid.UUID) -> ReferralForm:
+    from karvon.registry.selectors import person_get_for_write
+
+    person = person_get_for_write(ctx=ctx, person_uuid=person_uuid, capability=Capability.REFERRAL_DECIDE)
+    offices = list(
+        Office.objects.filter(pk__in=office_ids_in_scope(ctx, Capability.REFERRAL_DECIDE)).order_by("name")
+    )
+    return ReferralForm(
+        person_name=_display_names([person.pk]).get(person.pk, "—"),
+        offices=offices,
+        agencies=partner_agencies(exclude_agency_ids={o.agency_id for o in offices}),
+    )
+
+
+@dataclass(frozen=True)
+class ReferralBoxes:
+    inbox: list[Referral]
+    sent: list[Referral]
+    receiving_offices: list[Office]
+
+
+def referral_boxes(*, ctx: AccessContext) -> ReferralBoxes:
+    return ReferralBoxes(
+        inbox=referral_inbox(ctx=ctx),
+        sent=referrals_sent(ctx=ctx),
+        receiving_offices=list(
+            Office.objects.filter(pk__in=office_ids_in_scope(ctx, Capability.REFERRAL_RECEIVE)).order_by(
+                "name"
+            )
+        ),
+    )
+
+
+def calendar_offices(*, ctx: AccessContext) -> list[Office]:
+    return list(Office.objects.filter(pk__in=office_ids_in_scope(ctx, Capability.CASE_VIEW)).order_by("name"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("karvon.audit.urls")),
     path("duplicates/", include("karvon.matching.urls")),
     path("statistics/", include("karvon.statistics.urls")),
+    path("cases/", include("karvon.cases.urls")),
 ]
 
 handler404 = "karvon.web.views.page_not_found"

@@ -20,7 +20,9 @@ TODAY = date(2026, 11, 28)
 
 
 @pytest.fixture
-def open_asylum(ctx_for: Callable[..., Any], users: dict[str, Any], family: dict[str, Any], node: dict[str, Any]) -> Any:
+def open_asylum(
+    ctx_for: Callable[..., Any], users: dict[str, Any], family: dict[str, Any], node: dict[str, Any]
+) -> Any:
     def do(**overrides: Any) -> Any:
         values: dict[str, Any] = {
             "kind": "asylum",
@@ -75,13 +77,23 @@ def test_a_family_goes_from_lodging_through_rejection_and_appeal_to_recognition(
         step(worker, case, "record_contact")
     assert refused.value.errors[0].code == "awaiting_approval"
     with pytest.raises(UnableToValidate) as own:
-        services.approval_decide(ctx=ctx_for(users["supervisor"]), approval_id=outcome.approval.pk, approve=False, note="")
+        services.approval_decide(
+            ctx=ctx_for(users["supervisor"]), approval_id=outcome.approval.pk, approve=False, note=""
+        )
     assert own.value.errors[0].field == "note"
-    decided = services.approval_decide(ctx=ctx_for(users["supervisor"]), approval_id=outcome.approval.pk, approve=True, note="")
+    decided = services.approval_decide(
+        ctx=ctx_for(users["supervisor"]), approval_id=outcome.approval.pk, approve=True, note=""
+    )
     assert decided.case.state == "rejected"
     assert decided.event is not None
-    assert decided.event.recorded_by == users["caseworker"] and decided.event.approved_by == users["supervisor"]
-    assert (decided.event.decision, decided.event.decision_level, decided.event.persons) == ("rejected", "FI", 2)
+    assert (
+        decided.event.recorded_by == users["caseworker"] and decided.event.approved_by == users["supervisor"]
+    )
+    assert (decided.event.decision, decided.event.decision_level, decided.event.persons) == (
+        "rejected",
+        "FI",
+        2,
+    )
 
     step(worker, case, "lodge_appeal", reason="")
     outcome = step(worker, case, "recognise_on_appeal", legal_basis="Court ruling 2-123/2026")
@@ -90,8 +102,14 @@ def test_a_family_goes_from_lodging_through_rejection_and_appeal_to_recognition(
     assert (outcome.event.decision, outcome.event.decision_level) == ("recognised", "AR")
     events = list(CaseEvent.objects.filter(case=case).values_list("transition", flat=True))
     assert events == [
-        "open", "register_application", "schedule_interview", "record_interview", "complete_assessment",
-        "reject", "lodge_appeal", "recognise_on_appeal",
+        "open",
+        "register_application",
+        "schedule_interview",
+        "record_interview",
+        "complete_assessment",
+        "reject",
+        "lodge_appeal",
+        "recognise_on_appeal",
     ]
     assert selectors.protection_statuses(person_ids=[family["mother"].pk, family["son"].pk]) == {
         family["mother"].pk: "refugee",
@@ -99,7 +117,9 @@ def test_a_family_goes_from_lodging_through_rejection_and_appeal_to_recognition(
     }
 
 
-def test_a_decision_needs_a_legal_basis(open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any]) -> None:
+def test_a_decision_needs_a_legal_basis(
+    open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any]
+) -> None:
     case = open_asylum()
     worker = ctx_for(users["caseworker"])
     for name in ("register_application",):
@@ -126,7 +146,9 @@ def test_an_illegal_step_is_refused_and_nothing_is_written(
     assert CaseEvent.objects.count() == before
 
 
-def test_two_users_moving_the_same_case_one_wins(open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any]) -> None:
+def test_two_users_moving_the_same_case_one_wins(
+    open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any]
+) -> None:
     case = open_asylum()
     loaded_version = case.version
     step(ctx_for(users["caseworker"]), case, "register_application", expected_version=loaded_version)
@@ -153,7 +175,13 @@ def test_steps_cannot_be_dated_before_the_case_or_in_the_future(
     assert outcome.case.state_entered_on == date(2026, 11, 2)
 
 
-def test_opening_rules(open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any], family: dict[str, Any], node: dict[str, Any]) -> None:
+def test_opening_rules(
+    open_asylum: Any,
+    users: dict[str, Any],
+    ctx_for: Callable[..., Any],
+    family: dict[str, Any],
+    node: dict[str, Any],
+) -> None:
     with pytest.raises(UnableToValidate) as future:
         open_asylum(began_on=TODAY + timedelta(days=1))
     assert future.value.errors[0].code == "future"
@@ -191,12 +219,16 @@ def test_cases_are_scoped_to_the_office(
         step(ctx_for(users["officer"]), case, "register_application")
 
 
-def test_reads_and_writes_are_audited(open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any], family: dict[str, Any]) -> None:
+def test_reads_and_writes_are_audited(
+    open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any], family: dict[str, Any]
+) -> None:
     case = open_asylum()
     step(ctx_for(users["caseworker"]), case, "register_application")
     selectors.case_file(ctx=ctx_for(users["supervisor"]), case_uuid=case.uuid)
     actions = list(
-        AuditEvent.objects.filter(person_uuid=family["mother"].uuid, action__startswith="case.").values_list("action", "actor_username")
+        AuditEvent.objects.filter(person_uuid=family["mother"].uuid, action__startswith="case.").values_list(
+            "action", "actor_username"
+        )
     )
     assert ("case.open", "dilnoza") in actions
     assert ("case.transition", "dilnoza") in actions
@@ -226,12 +258,19 @@ def test_a_supervisor_cannot_approve_their_own_request(
         services.approval_decide(ctx=boss, approval_id=outcome.approval.pk, approve=True, note="")
     assert own.value.errors[0].code == "own_request"
     other_boss = make_user("farida", "supervisor", office=None)
-    decided = services.approval_decide(ctx=ctx_for(other_boss), approval_id=outcome.approval.pk, approve=False, note="Interview notes missing")
+    decided = services.approval_decide(
+        ctx=ctx_for(other_boss),
+        approval_id=outcome.approval.pk,
+        approve=False,
+        note="Interview notes missing",
+    )
     assert decided.case.state == "assessed" and decided.case.awaiting_approval == ""
     assert decided.approval.status == "refused"
 
 
-def test_overdue_and_supervisor_overview(open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any]) -> None:
+def test_overdue_and_supervisor_overview(
+    open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any]
+) -> None:
     case = open_asylum(began_on=date(2026, 11, 1), reason="paper file")
     later = ctx_for(users["supervisor"])
     overdue = selectors.overdue_cases(ctx=later)
@@ -243,7 +282,9 @@ def test_overdue_and_supervisor_overview(open_asylum: Any, users: dict[str, Any]
     assert selectors.overdue_cases(ctx=ctx_for(users["statistician"])).total == 0
 
 
-def test_a_merged_person_keeps_their_cases_visible_to_the_caseworker(open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any]) -> None:
+def test_a_merged_person_keeps_their_cases_visible_to_the_caseworker(
+    open_asylum: Any, users: dict[str, Any], ctx_for: Callable[..., Any]
+) -> None:
     case = open_asylum()
     page = selectors.my_cases(ctx=ctx_for(users["caseworker"]))
     assert [row.case.pk for row in page.rows] == [case.pk]

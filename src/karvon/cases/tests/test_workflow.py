@@ -104,16 +104,25 @@ def test_an_illegal_step_is_refused_naming_the_allowed_ones() -> None:
 
 
 def test_a_closed_case_takes_no_step() -> None:
-    _, refusals = transition_check(facts("withdrawn"), StepRequest("reject", TODAY), today=TODAY, appeal_levels=2)
+    _, refusals = transition_check(
+        facts("withdrawn"), StepRequest("reject", TODAY), today=TODAY, appeal_levels=2
+    )
     assert refusals[0].code == "not_allowed"
     assert "closed" in refusals[0].message
 
 
 def test_appeals_stop_after_the_last_level() -> None:
-    assert "lodge_appeal" in {t.name for t in next_steps(facts("appeal_rejected", appeal_level=1), appeal_levels=2)}
-    assert "lodge_appeal" not in {t.name for t in next_steps(facts("appeal_rejected", appeal_level=2), appeal_levels=2)}
+    assert "lodge_appeal" in {
+        t.name for t in next_steps(facts("appeal_rejected", appeal_level=1), appeal_levels=2)
+    }
+    assert "lodge_appeal" not in {
+        t.name for t in next_steps(facts("appeal_rejected", appeal_level=2), appeal_levels=2)
+    }
     _, refusals = transition_check(
-        facts("appeal_rejected", appeal_level=2), StepRequest("lodge_appeal", TODAY), today=TODAY, appeal_levels=2
+        facts("appeal_rejected", appeal_level=2),
+        StepRequest("lodge_appeal", TODAY),
+        today=TODAY,
+        appeal_levels=2,
     )
     assert "No further appeal" in refusals[0].message
 
@@ -136,7 +145,10 @@ def test_dates_are_judged(occurred_on: date, reason: str, code: str) -> None:
 
 def test_a_backdated_step_with_a_reason_is_allowed() -> None:
     transition, refusals = transition_check(
-        facts(), StepRequest("reject", date(2026, 11, 20), reason="entered late: system outage"), today=TODAY, appeal_levels=2
+        facts(),
+        StepRequest("reject", date(2026, 11, 20), reason="entered late: system outage"),
+        today=TODAY,
+        appeal_levels=2,
     )
     assert refusals == []
     assert transition.target == "rejected"
@@ -153,7 +165,11 @@ def test_trafficking_identification_takes_htcds_terms() -> None:
     presumed = facts("presumed", kind=CaseKind.TRAFFICKING)
     _, refusals = transition_check(
         presumed,
-        StepRequest("identify_victim", TODAY, details={"exploitation": ["forced_labour_construction"], "means_of_control": ["witchcraft"]}),
+        StepRequest(
+            "identify_victim",
+            TODAY,
+            details={"exploitation": ["forced_labour_construction"], "means_of_control": ["witchcraft"]},
+        ),
         today=TODAY,
         appeal_levels=2,
     )
@@ -161,7 +177,9 @@ def test_trafficking_identification_takes_htcds_terms() -> None:
     _, refusals = transition_check(
         presumed,
         StepRequest(
-            "identify_victim", TODAY, details={"exploitation": ["sexual"], "means_of_control": ["debt_bondage", "threats"]}
+            "identify_victim",
+            TODAY,
+            details={"exploitation": ["sexual"], "means_of_control": ["debt_bondage", "threats"]},
         ),
         today=TODAY,
         appeal_levels=2,
@@ -198,11 +216,19 @@ def test_due_dates_take_the_sooner_limit() -> None:
     rules = state_rules("KAZ")
     began = date(2026, 9, 1)
     # Registered on 1 Sep: the next step is due 30 days later, before the 90-day decision limit.
-    assert rules.due_date(CaseKind.ASYLUM, "registered", entered_on=began, began_on=began) == date(2026, 10, 1)
+    assert rules.due_date(CaseKind.ASYLUM, "registered", entered_on=began, began_on=began) == date(
+        2026, 10, 1
+    )
     # Assessed late: the 90-day decision limit from lodging comes first.
-    assert rules.due_date(CaseKind.ASYLUM, "assessed", entered_on=date(2026, 11, 25), began_on=began) == date(2026, 11, 30)
-    assert rules.due_date(CaseKind.ASYLUM, "rejected", entered_on=date(2026, 11, 25), began_on=began) == date(2026, 12, 25)
-    assert rules.due_date(CaseKind.ASYLUM, "recognised", entered_on=date(2026, 11, 25), began_on=began) is None
+    assert rules.due_date(CaseKind.ASYLUM, "assessed", entered_on=date(2026, 11, 25), began_on=began) == date(
+        2026, 11, 30
+    )
+    assert rules.due_date(CaseKind.ASYLUM, "rejected", entered_on=date(2026, 11, 25), began_on=began) == date(
+        2026, 12, 25
+    )
+    assert (
+        rules.due_date(CaseKind.ASYLUM, "recognised", entered_on=date(2026, 11, 25), began_on=began) is None
+    )
 
 
 def test_stay_rules_follow_nationality() -> None:
