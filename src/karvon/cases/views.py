@@ -91,7 +91,8 @@ def case_step(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
         messages.error(
             request,
             _(
-                "Someone else (%(user)s) moved this case while you had it open; it is now at “%(state)s”. Nothing was saved: check and decide again."
+                "Someone else (%(user)s) moved this case while you had it open; it is now at “%(state)s”. "
+                "Nothing was saved: check and decide again."
             )
             % {"user": exc.moved_by, "state": exc.current_state},
         )

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, transaction
 
+from karvon.accounts.access import UnableToAccess
 from karvon.audit.models import AuditEvent
 from karvon.cases import selectors, services
 from karvon.cases.contracts import CaseOpenInput, StepInput, UnableToTransitionStale
-from karvon.cases.models import Appointment, CaseEvent
+from karvon.cases.models import Appointment, Case, CaseEvent
 from karvon.registry.contracts import UnableToValidate
 from karvon.registry.models import Person
 
@@ -208,14 +209,13 @@ def test_cases_are_scoped_to_the_office(
     case = open_asylum()
     other_worker = make_user("erlan", "caseworker", office="shymkent")
     for user in (other_worker, users["statistician"], users["dpo"], users["administrator"]):
-        with pytest.raises(Exception) as missing:
+        with pytest.raises(Case.DoesNotExist):
             selectors.case_get(ctx=ctx_for(user), case_uuid=case.uuid)
-        assert type(missing.value).__name__ == "DoesNotExist"
-    with pytest.raises(Exception):
+    with pytest.raises(Case.DoesNotExist):
         step(ctx_for(other_worker), case, "register_application")
     # The officer can see the case but not work it.
     assert selectors.case_get(ctx=ctx_for(users["officer"]), case_uuid=case.uuid) == case
-    with pytest.raises(Exception):
+    with pytest.raises(UnableToAccess):
         step(ctx_for(users["officer"]), case, "register_application")
 
 
