@@ -54,6 +54,15 @@ def demo_organisation(*, state: str, now: datetime) -> list[Office]:
                 },
             )
             offices.append(office)
+        # The partner NGO's office: referrals of children and victims of trafficking go there.
+        Office.objects.get_or_create(
+            code=f"{prefix.upper()}-NGO-1",
+            defaults={
+                "agency": agencies["ngo"],
+                "name": "NGO shelter and counselling centre",
+                "kind": OfficeKind.CITY_OFFICE,
+            },
+        )
         Office.objects.get_or_create(
             code=f"{prefix.upper()}-ASY-HQ",
             defaults={
@@ -70,12 +79,14 @@ def demo_users(*, state: str, offices: list[Office], now: datetime) -> list[Demo
     prefix = state.lower()
     migration = Agency.objects.get(code=f"{prefix}-migration")
     first_city = next(o for o in offices if o.agency_id == migration.pk)
+    ngo_office = Office.objects.get(code=f"{prefix.upper()}-NGO-1")
     other = next(o for o in offices if o.pk != first_city.pk)
     plan = [
         ("officer", Role.REGISTRATION_OFFICER, first_city.agency, first_city, "Aigerim", "Seitkali"),
         ("officer2", Role.REGISTRATION_OFFICER, other.agency, other, "Daniyar", "Ospanov"),
         ("caseworker", Role.CASEWORKER, first_city.agency, first_city, "Madina", "Akhmetova"),
         ("supervisor", Role.SUPERVISOR, migration, None, "Yerlan", "Nurpeisov"),
+        ("partner", Role.CASEWORKER, ngo_office.agency, ngo_office, "Nargiza", "Alimova"),
         ("statistician", Role.STATISTICIAN, migration, None, "Gulnara", "Bekova"),
         ("dpo", Role.DATA_PROTECTION_OFFICER, migration, None, "Timur", "Kassymov"),
         ("admin", Role.ADMINISTRATOR, migration, None, "Saule", "Abenova"),
