@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any, Literal
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -61,12 +61,12 @@ def _steps(steps: list[Transition]) -> list[StepOut]:
 
 
 class CaseOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     reference: str
     kind: str
     state: str
     state_label: str
-    person_uuid: uuid.UUID
+    person_uuid: UUID
     office: str
     began_on: date
     state_entered_on: date
@@ -140,7 +140,7 @@ def event_out(event: CaseEvent) -> EventOut:
 
 class ApprovalOut(Schema):
     id: int
-    case_uuid: uuid.UUID
+    case_uuid: UUID
     case_reference: str
     transition: str
     occurred_on: date
@@ -171,7 +171,7 @@ def approval_out(approval: Approval) -> ApprovalOut:
 
 
 class AppointmentOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     kind: str
     starts_at: datetime
     local_time: str
@@ -196,7 +196,7 @@ def appointment_out(appointment: Appointment) -> AppointmentOut:
 
 
 class PersonSummaryOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     names: list[dict[str, str]]
     sex: str | None
     birth_date: date | None
@@ -249,10 +249,10 @@ def case_file_out(file: CaseFile) -> CaseFileOut:
 
 class CaseOpenIn(Schema):
     kind: KindLiteral
-    person_uuid: uuid.UUID
+    person_uuid: UUID
     office_id: int
     began_on: date
-    member_uuids: list[uuid.UUID] = Field(default_factory=list, max_length=30)
+    member_uuids: list[UUID] = Field(default_factory=list, max_length=30)
     procedure_type: Literal["G", "J", "U"] = "G"
     application_type: Literal["N", "R"] = "N"
     reason: str = Field("", max_length=2000)
@@ -279,7 +279,7 @@ def case_open(request: HttpRequest, payload: CaseOpenIn) -> Status[CaseOut]:
 
 
 @router.get("/cases/{case_uuid}", response=CaseFileOut, summary="A case with its event log and next steps")
-def case_detail(request: HttpRequest, case_uuid: uuid.UUID) -> CaseFileOut:
+def case_detail(request: HttpRequest, case_uuid: UUID) -> CaseFileOut:
     return case_file_out(selectors.case_file(ctx=api_context(request), case_uuid=case_uuid))
 
 
@@ -303,7 +303,7 @@ class StepResultOut(Schema):
     response={201: StepResultOut, 202: StepResultOut},
     summary="Take a step; 202 when it waits for a supervisor's approval",
 )
-def case_transition(request: HttpRequest, case_uuid: uuid.UUID, payload: StepIn) -> Status[StepResultOut]:
+def case_transition(request: HttpRequest, case_uuid: UUID, payload: StepIn) -> Status[StepResultOut]:
     outcome = services.case_transition(
         ctx=api_context(request),
         case_uuid=case_uuid,
@@ -424,7 +424,7 @@ class AssignIn(Schema):
 
 
 @router.post("/cases/{case_uuid}/assignment", response=CaseOut, summary="Give the case to a caseworker")
-def case_assign(request: HttpRequest, case_uuid: uuid.UUID, payload: AssignIn) -> CaseOut:
+def case_assign(request: HttpRequest, case_uuid: UUID, payload: AssignIn) -> CaseOut:
     return case_out(
         services.case_assign(ctx=api_context(request), case_uuid=case_uuid, user_id=payload.user_id)
     )
@@ -460,7 +460,7 @@ class AppointmentStatusIn(Schema):
     summary="Mark held, missed or cancelled",
 )
 def appointment_status(
-    request: HttpRequest, appointment_uuid: uuid.UUID, payload: AppointmentStatusIn
+    request: HttpRequest, appointment_uuid: UUID, payload: AppointmentStatusIn
 ) -> AppointmentOut:
     return appointment_out(
         services.appointment_status_set(
@@ -470,14 +470,14 @@ def appointment_status(
 
 
 @router.get("/persons/{person_uuid}/cases", response=list[CaseOut], summary="A person's cases you may see")
-def person_cases(request: HttpRequest, person_uuid: uuid.UUID) -> list[CaseOut]:
+def person_cases(request: HttpRequest, person_uuid: UUID) -> list[CaseOut]:
     return [
         case_out(c) for c in selectors.cases_for_person(ctx=api_context(request), person_uuid=person_uuid)
     ]
 
 
 class ReferralIn(Schema):
-    person_uuid: uuid.UUID
+    person_uuid: UUID
     procedure: KindLiteral
     from_office_id: int
     to_agency_id: int
@@ -489,7 +489,7 @@ class ReferralIn(Schema):
 
 
 class ReferralOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     procedure: str
     from_office: str
     to_agency: str
@@ -499,7 +499,7 @@ class ReferralOut(Schema):
     sent_at: datetime
     decided_at: datetime | None
     decision_note: str
-    case_uuid: uuid.UUID | None
+    case_uuid: UUID | None
 
 
 def referral_out(referral: Referral) -> ReferralOut:
@@ -560,7 +560,7 @@ class ReferredPersonOut(Schema):
 @router.get(
     "/referrals/{referral_uuid}", response=ReferredPersonOut, summary="A referral and only the data it shares"
 )
-def referral_detail(request: HttpRequest, referral_uuid: uuid.UUID) -> ReferredPersonOut:
+def referral_detail(request: HttpRequest, referral_uuid: UUID) -> ReferredPersonOut:
     seen = selectors.referred_person(ctx=api_context(request), referral_uuid=referral_uuid)
     return ReferredPersonOut(referral=referral_out(seen.referral), person=person_out(seen.person))
 
@@ -577,7 +577,7 @@ class NoteIn(Schema):
 @router.post(
     "/referrals/{referral_uuid}/accept", response=ReferralOut, summary="Accept: opens the case at your office"
 )
-def referral_accept(request: HttpRequest, referral_uuid: uuid.UUID, payload: ReferralAcceptIn) -> ReferralOut:
+def referral_accept(request: HttpRequest, referral_uuid: UUID, payload: ReferralAcceptIn) -> ReferralOut:
     return referral_out(
         services.referral_accept(
             ctx=api_context(request),
@@ -589,14 +589,14 @@ def referral_accept(request: HttpRequest, referral_uuid: uuid.UUID, payload: Ref
 
 
 @router.post("/referrals/{referral_uuid}/decline", response=ReferralOut, summary="Decline, saying why")
-def referral_decline(request: HttpRequest, referral_uuid: uuid.UUID, payload: NoteIn) -> ReferralOut:
+def referral_decline(request: HttpRequest, referral_uuid: UUID, payload: NoteIn) -> ReferralOut:
     return referral_out(
         services.referral_decline(ctx=api_context(request), referral_uuid=referral_uuid, note=payload.note)
     )
 
 
 @router.post("/referrals/{referral_uuid}/revoke", response=ReferralOut, summary="Revoke a referral you sent")
-def referral_revoke(request: HttpRequest, referral_uuid: uuid.UUID, payload: NoteIn) -> ReferralOut:
+def referral_revoke(request: HttpRequest, referral_uuid: UUID, payload: NoteIn) -> ReferralOut:
     return referral_out(
         services.referral_revoke(ctx=api_context(request), referral_uuid=referral_uuid, note=payload.note)
     )

@@ -6,7 +6,8 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time as day_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -277,10 +278,10 @@ def _flush(batch: _Batch, rules: StateRules, recorder_id: int, approver_id: int)
         return 0
     with transaction.atomic():
         created = Case.objects.bulk_create(batch.cases, batch_size=BATCH)
-        members = []
-        events = []
-        appointments = []
-        approvals = []
+        members: list[CaseMember] = []
+        events: list[CaseEvent] = []
+        appointments: list[Appointment] = []
+        approvals: list[Approval] = []
         for case, member_ids, case_events, interview, pending in zip(
             created, batch.members, batch.events, batch.interviews, batch.pending, strict=True
         ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -46,7 +47,7 @@ def test_demo_cases_follow_the_workflows(demo_node: dict[str, Any]) -> None:
         assert [e.sequence for e in events] == list(range(1, len(events) + 1))
         assert events[0].to_state == workflow.initial and events[0].occurred_on == case.began_on
         state = workflow.initial
-        for previous, event in zip(events, events[1:], strict=False):
+        for previous, event in itertools.pairwise(events):
             transition = workflow.transitions[event.transition]
             assert state in transition.sources, (case.reference, state, event.transition)
             assert event.occurred_on >= previous.occurred_on
