@@ -178,7 +178,18 @@ def _people(start_id: int, end_id: int) -> list[_Person]:
     return list(people.values())
 
 
-def _kind_for(person: _Person, rng: random.Random, today: date) -> CaseKind | None:
+def _kind_for(person: _Person, rng: random.Random, today: date, extra_share: float) -> CaseKind | None:
+    kind = _natural_kind(person, rng, today)
+    if kind is None and extra_share and rng.random() < extra_share:
+        # Benchmarks need more cases than the demo's mix gives: the same procedures, more often.
+        kind = rng.choices(
+            [CaseKind.ASYLUM, CaseKind.STATELESSNESS, CaseKind.TRAFFICKING, CaseKind.RETURN],
+            weights=[70, 10, 10, 10],
+        )[0]
+    return kind
+
+
+def _natural_kind(person: _Person, rng: random.Random, today: date) -> CaseKind | None:
     age = (today - person.birth_date).days // 365 if person.birth_date else None
     if "SC-UC" in person.needs or "SC-SC" in person.needs:
         return CaseKind.CHILD_PROTECTION
@@ -350,6 +361,7 @@ def demo_cases_load(
     today: date,
     recorder: User,
     approver: User,
+    extra_share: float = 0.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> CasesLoadReport:
     """Open and walk cases for the registered people who would have them; idempotent only on an empty case table."""
@@ -370,7 +382,7 @@ def demo_cases_load(
         for person in people:
             if person.pk in covered:
                 continue
-            kind = _kind_for(person, rng, today)
+            kind = _kind_for(person, rng, today, extra_share)
             if kind is None:
                 continue
             began_on = min(person.registered_on + timedelta(days=rng.randint(0, 7)), today)

@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2019)
         parser.add_argument("--state", default=settings.KARVON_NODE_STATE)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if cases already exist.")
+        parser.add_argument(
+            "--extra-share",
+            type=float,
+            default=0.0,
+            help="Share of the other people who get a case too (benchmarks: 0.5 gives about 3 events per person).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Case.objects.exists():
@@ -33,6 +39,7 @@ class Command(BaseCommand):
             today=timezone.localdate(),
             recorder=User.objects.get(username="caseworker"),
             approver=User.objects.get(username="supervisor"),
+            extra_share=options["extra_share"],
             progress=lambda cases, events: (
                 self.stdout.write(f"  {cases:,} cases, {events:,} events…") if cases % 50_000 < 2500 else None
             ),
