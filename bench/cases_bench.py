@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from registry_bench import (  # noqa: E402  (the shared benchmark plumbing lives beside this file)
+from registry_bench import (
     LATENCY_HEADER,
     VENV_BIN,
     CpuMeter,
@@ -229,7 +229,8 @@ def main() -> int:
         out.append(f"presence: {run_presence_load(url)}")
     counts = psql(
         url,
-        "SELECT (SELECT count(*) FROM registry_person) || ' people, ' || (SELECT count(*) FROM cases_case) || ' cases, '"
+        "SELECT (SELECT count(*) FROM registry_person) || ' people, '"
+        " || (SELECT count(*) FROM cases_case) || ' cases, '"
         " || (SELECT count(*) FROM cases_caseevent) || ' case events'",
     )
     out.append(
