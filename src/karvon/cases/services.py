@@ -281,6 +281,11 @@ def case_open(*, ctx: AccessContext, data: CaseOpenInput) -> Case:
     return case
 
 
+def _reloaded(case: Case) -> Case:
+    """The case as saved, with what its API answer and page show loaded in the same query."""
+    return Case.objects.select_related("person", "office", "assigned_to").get(pk=case.pk)
+
+
 def _stale(case: Case) -> UnableToTransitionStale:
     current = Case.objects.get(pk=case.pk)
     last = current.events.select_related("recorded_by").order_by("-sequence").first()
@@ -384,6 +389,8 @@ def _apply(
         decision_level=decision_level(transition, appeal_level, rules.appeal_level_codes()),
         persons=case.members.count() if transition.decision else 1,
     )
+    if recorded_by_id == ctx.user.pk:
+        event.recorded_by = ctx.user  # the answer names the recorder: no query for what is in hand
     _appointments_follow(ctx=ctx, case=case, transition=transition, interview_at=interview_at)
     audit_record(
         actor=ctx.user,
@@ -470,7 +477,7 @@ def case_transition(*, ctx: AccessContext, case_uuid: uuid.UUID, step: StepInput
                     "occurred_on": step.occurred_on.isoformat(),
                 },
             )
-            case.refresh_from_db()
+            case = _reloaded(case)
             return StepOutcome(case=case, event=None, approval=approval)
         event = _apply(
             ctx=ctx,
@@ -481,7 +488,7 @@ def case_transition(*, ctx: AccessContext, case_uuid: uuid.UUID, step: StepInput
             recorded_by_id=ctx.user.pk,
             approved_by_id=None,
         )
-        case.refresh_from_db()
+        case = _reloaded(case)
     return StepOutcome(case=case, event=event, approval=None)
 
 
@@ -557,7 +564,7 @@ def approval_decide(*, ctx: AccessContext, approval_id: int, approve: bool, note
             )
             if updated == 0:
                 raise _stale(case)
-        case.refresh_from_db()
+        case = _reloaded(case)
         approval.refresh_from_db()
     return StepOutcome(case=case, event=event, approval=approval)
 
@@ -601,7 +608,7 @@ def case_assign(*, ctx: AccessContext, case_uuid: uuid.UUID, user_id: int | None
             ip_address=ctx.ip_address,
             changes={"reference": case.reference, "assigned_to": user_id},
         )
-        case.refresh_from_db()
+        case = _reloaded(case)
     return case
 
 
