@@ -448,7 +448,7 @@ def demo_cases_load(
                 level = ""
                 if transition.instance == "first":
                     level = "FI"
-                elif transition.instance == "appeal":
+                elif transition.instance == "appeal" or transition.lodges_appeal:
                     codes = rules.appeal_level_codes()
                     level = codes[min(appeal_level, len(codes)) - 1] if appeal_level else "AR"
                 case_events.append(
@@ -466,7 +466,7 @@ def demo_cases_load(
                         legal_basis="Law on Refugees" if transition.decision else "",
                         decision=transition.decision.value if transition.decision else "",
                         decision_level=level,
-                        persons=len(member_ids) if transition.decision else 1,
+                        persons=len(member_ids) if transition.decision or transition.lodges_appeal else 1,
                     )
                 )
             batch.cases.append(case)

@@ -387,7 +387,7 @@ def _apply(
         details=details,
         decision=transition.decision.value if transition.decision else "",
         decision_level=decision_level(transition, appeal_level, rules.appeal_level_codes()),
-        persons=case.members.count() if transition.decision else 1,
+        persons=case.members.count() if transition.decision or transition.lodges_appeal else 1,
     )
     if recorded_by_id == ctx.user.pk:
         event.recorded_by = ctx.user  # the answer names the recorder: no query for what is in hand

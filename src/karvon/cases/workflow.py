@@ -710,10 +710,11 @@ def _detail_refusals(details: Mapping[str, object]) -> list[Refusal]:
 
 
 def decision_level(transition: Transition, appeal_level: int, level_codes: tuple[str, ...]) -> str:
-    """UNHCR's dec_level of a decision: FI at first instance, the state's code for each appeal level."""
+    """UNHCR's dec_level of a decision (FI at first instance, the state's code for each appeal level), and of an
+    appeal lodged: the level it goes to."""
     if transition.instance == "first":
         return "FI"
-    if transition.instance == "appeal":
+    if transition.instance == "appeal" or transition.lodges_appeal:
         index = max(appeal_level - 1, 0)
         return level_codes[index] if index < len(level_codes) else "AR"
     return ""

@@ -27,6 +27,7 @@ from karvon.statistics.models import (
     SolutionFigure,
     Source,
 )
+from karvon.statistics.procedures import asylum_flow_datasets
 from karvon.statistics.unhcr_files import PSEUDO_COUNTRIES, read_all
 
 DATASET_MODELS: dict[str, type[Model]] = {
@@ -192,6 +193,7 @@ def national_figures_refresh(*, reference_date: date, now: datetime, actor: User
     """Computes the node's stocks at the reference date from the registry and replaces that year's national figures."""
     state = settings.KARVON_NODE_STATE
     datasets = national_datasets(_registry_people(reference_date), reference_date=reference_date, state=state)
+    datasets.update(asylum_flow_datasets(year=reference_date.year, until=reference_date, state=state))
     with transaction.atomic():
         load = DataLoad.objects.create(
             source=Source.NATIONAL,

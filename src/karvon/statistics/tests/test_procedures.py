@@ -1,0 +1,57 @@
+"""National asylum flows come from the procedures' event logs: applications, decisions by level, solutions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from karvon.cases import services as case_services
+from karvon.cases.contracts import CaseOpenInput, StepInput
+from karvon.registry.contracts import NameInput
+from karvon.statistics.models import ApplicationFigure, DecisionFigure, Source
+from karvon.statistics.services import national_figures_refresh
+
+TODAY = date(2026, 11, 28)
+NOW = datetime(2026, 11, 28, 9, tzinfo=UTC)
+
+
+def test_a_familys_rejection_and_recognition_on_appeal_are_counted_in_persons_and_cases(
+    users: dict[str, Any], register: Callable[..., Any], ctx_for: Callable[..., Any], node: dict[str, Any]
+) -> None:
+    mother = register(users["officer"], names=(NameInput("family", "Каримова", "Cyrl"),), nationalities=("AFG",))
+    son = register(users["officer"], names=(NameInput("family", "Каримов", "Cyrl"),), nationalities=("AFG",))
+    worker, boss = ctx_for(users["caseworker"]), ctx_for(users["supervisor"])
+    case = case_services.case_open(
+        ctx=worker,
+        data=CaseOpenInput(
+            kind="asylum", person_uuid=mother.uuid, office_id=node["almaty"].pk, began_on=TODAY, member_uuids=(son.uuid,)
+        ),
+    )
+
+    def take(ctx: Any, transition: str, **extra: Any) -> Any:
+        case.refresh_from_db()
+        return case_services.case_transition(
+            ctx=ctx, case_uuid=case.uuid, step=StepInput(transition, TODAY, case.version, **extra)
+        )
+
+    take(worker, "register_application")
+    take(worker, "schedule_interview", details={"interview_at": "2026-12-02T10:00"})
+    take(worker, "record_interview")
+    take(worker, "complete_assessment")
+    approval = take(worker, "reject", legal_basis="art. 12").approval
+    case_services.approval_decide(ctx=boss, approval_id=approval.pk, approve=True, note="")
+    take(worker, "lodge_appeal")
+    take(worker, "recognise_on_appeal", legal_basis="Court ruling")
+
+    national_figures_refresh(reference_date=TODAY, now=NOW)
+    decisions = {
+        (row.dec_level, row.dec_pc): (row.dec_recognized, row.dec_rejected, row.dec_total)
+        for row in DecisionFigure.objects.filter(source=Source.NATIONAL, year=2026, coo="AFG")
+    }
+    assert decisions == {("FI", "P"): (0, 2, 2), ("FI", "C"): (0, 1, 1), ("AR", "P"): (2, 0, 2), ("AR", "C"): (1, 0, 1)}
+    applications = {
+        (row.app_type, row.dec_level, row.app_pc): row.applied
+        for row in ApplicationFigure.objects.filter(source=Source.NATIONAL, year=2026, coo="AFG")
+    }
+    assert applications == {("N", "FI", "P"): 2, ("N", "FI", "C"): 1, ("A", "AR", "P"): 2, ("A", "AR", "C"): 1}
