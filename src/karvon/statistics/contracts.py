@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from karvon.statistics.procedures import ProcessingTimes
+
 ATTRIBUTION = "UNHCR Refugee Population Statistics Database"
 LICENCE = "CC BY 4.0"
 
@@ -91,3 +93,4 @@ class Dashboard:
     notes: list[SeriesNote]
     threshold: int
     loaded: bool
+    processing: ProcessingTimes

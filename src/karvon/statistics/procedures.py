@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from django.db import models
 
 from karvon.cases.models import CaseEvent
 from karvon.registry.models import PersonNationality
@@ -125,3 +130,87 @@ def asylum_flow_datasets(*, year: int, until: date, state: str) -> dict[str, lis
             for coo, cells in sorted(solutions.items())
         ],
     }
+
+
+@dataclass(frozen=True)
+class DurationRow:
+    """Days taken, over the cases of one group: n beside every figure; none shown for fewer than the threshold."""
+
+    label: str
+    cases: int
+    median_days: float | None
+    p90_days: float | None
+    protected: bool
+
+
+def _nearest_rank(values: list[int], q: float) -> float:
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(q * len(ordered))))
+    return float(ordered[rank - 1])
+
+
+def duration_row(label: str, days: list[int], threshold: int) -> DurationRow:
+    if len(days) < threshold:
+        # A median of two cases is nearly their dates: small groups show only that they exist.
+        return DurationRow(label, len(days), None, None, bool(days))
+    return DurationRow(label, len(days), float(statistics.median(days)), _nearest_rank(days, 0.9), False)
+
+
+@dataclass(frozen=True)
+class ProcessingTimes:
+    first_instance: list[DurationRow]
+    stages: list[DurationRow]
+
+
+def processing_times(*, year_from: int, year_to: int, threshold: int) -> ProcessingTimes:
+    """Days from lodging to the first-instance decision, by year of decision; and days spent in each stage of the
+    asylum procedure, over the stages left in those years."""
+    from karvon.cases.workflow import ASYLUM
+
+    to_decision: dict[int, list[int]] = defaultdict(list)
+    in_stage: dict[str, list[int]] = defaultdict(list)
+    rows = (
+        CaseEvent.objects.filter(
+            case__kind="asylum", occurred_on__year__gte=year_from, occurred_on__year__lte=year_to
+        )
+        .exclude(transition="open")
+        .values_list("decision_level", "decision", "from_state", "to_state", "occurred_on", "case__began_on")
+    )
+    entered: dict[tuple[int, int], date] = {}
+    moves = (
+        CaseEvent.objects.filter(case__kind="asylum", occurred_on__year__lte=year_to)
+        .exclude(from_state=models.F("to_state"))
+        .order_by("case_id", "sequence")
+        .values_list("case_id", "sequence", "from_state", "occurred_on")
+    )
+    previous_move: dict[int, date] = {}
+    for case_id, sequence, _from_state, occurred_on in moves:
+        if case_id in previous_move:
+            entered[(case_id, sequence)] = previous_move[case_id]
+        previous_move[case_id] = occurred_on
+    for level, decision, _from_state, _to_state, occurred_on, began_on in rows:
+        if decision and level == "FI":
+            to_decision[occurred_on.year].append((occurred_on - began_on).days)
+    stage_rows = (
+        CaseEvent.objects.filter(
+            case__kind="asylum", occurred_on__year__gte=year_from, occurred_on__year__lte=year_to
+        )
+        .exclude(from_state=models.F("to_state"))
+        .exclude(transition="open")
+        .values_list("case_id", "sequence", "from_state", "occurred_on")
+    )
+    for case_id, sequence, from_state, occurred_on in stage_rows:
+        since = entered.get((case_id, sequence))
+        if since is not None:
+            in_stage[from_state].append((occurred_on - since).days)
+    return ProcessingTimes(
+        first_instance=[
+            duration_row(str(year), to_decision.get(year, []), threshold)
+            for year in range(year_from, year_to + 1)
+        ],
+        stages=[
+            duration_row(str(ASYLUM.states[code].label), in_stage[code], threshold)
+            for code in ASYLUM.states
+            if code in in_stage
+        ],
+    )

@@ -33,6 +33,7 @@ from karvon.statistics.models import (
     Source,
 )
 from karvon.statistics.notes import series_notes
+from karvon.statistics.procedures import processing_times
 from karvon.statistics.rates import DecisionCounts, DecisionRow, rates_by_key
 
 DEFAULT_SMALL_DENOMINATOR = 20
@@ -404,4 +405,5 @@ def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashb
         notes=series_notes(year_from, year_to),
         threshold=threshold,
         loaded=DataLoad.objects.filter(source=Source.UNHCR).exists(),
+        processing=processing_times(year_from=year_from, year_to=year_to, threshold=threshold),
     )

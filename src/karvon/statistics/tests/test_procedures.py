@@ -19,13 +19,19 @@ NOW = datetime(2026, 11, 28, 9, tzinfo=UTC)
 def test_a_familys_rejection_and_recognition_on_appeal_are_counted_in_persons_and_cases(
     users: dict[str, Any], register: Callable[..., Any], ctx_for: Callable[..., Any], node: dict[str, Any]
 ) -> None:
-    mother = register(users["officer"], names=(NameInput("family", "Каримова", "Cyrl"),), nationalities=("AFG",))
+    mother = register(
+        users["officer"], names=(NameInput("family", "Каримова", "Cyrl"),), nationalities=("AFG",)
+    )
     son = register(users["officer"], names=(NameInput("family", "Каримов", "Cyrl"),), nationalities=("AFG",))
     worker, boss = ctx_for(users["caseworker"]), ctx_for(users["supervisor"])
     case = case_services.case_open(
         ctx=worker,
         data=CaseOpenInput(
-            kind="asylum", person_uuid=mother.uuid, office_id=node["almaty"].pk, began_on=TODAY, member_uuids=(son.uuid,)
+            kind="asylum",
+            person_uuid=mother.uuid,
+            office_id=node["almaty"].pk,
+            began_on=TODAY,
+            member_uuids=(son.uuid,),
         ),
     )
 
@@ -49,9 +55,83 @@ def test_a_familys_rejection_and_recognition_on_appeal_are_counted_in_persons_an
         (row.dec_level, row.dec_pc): (row.dec_recognized, row.dec_rejected, row.dec_total)
         for row in DecisionFigure.objects.filter(source=Source.NATIONAL, year=2026, coo="AFG")
     }
-    assert decisions == {("FI", "P"): (0, 2, 2), ("FI", "C"): (0, 1, 1), ("AR", "P"): (2, 0, 2), ("AR", "C"): (1, 0, 1)}
+    assert decisions == {
+        ("FI", "P"): (0, 2, 2),
+        ("FI", "C"): (0, 1, 1),
+        ("AR", "P"): (2, 0, 2),
+        ("AR", "C"): (1, 0, 1),
+    }
     applications = {
         (row.app_type, row.dec_level, row.app_pc): row.applied
         for row in ApplicationFigure.objects.filter(source=Source.NATIONAL, year=2026, coo="AFG")
     }
-    assert applications == {("N", "FI", "P"): 2, ("N", "FI", "C"): 1, ("A", "AR", "P"): 2, ("A", "AR", "C"): 1}
+    assert applications == {
+        ("N", "FI", "P"): 2,
+        ("N", "FI", "C"): 1,
+        ("A", "AR", "P"): 2,
+        ("A", "AR", "C"): 1,
+    }
+
+
+def test_durations_hide_small_groups_and_use_nearest_rank() -> None:
+    from karvon.statistics.procedures import duration_row
+
+    assert duration_row("2026", [3, 9], threshold=5) == duration_row("2026", [1, 2], threshold=5)
+    hidden = duration_row("2026", [3, 9], threshold=5)
+    assert (hidden.cases, hidden.median_days, hidden.p90_days, hidden.protected) == (2, None, None, True)
+    shown = duration_row("2026", list(range(1, 11)), threshold=5)
+    assert (shown.median_days, shown.p90_days, shown.protected) == (5.5, 9.0, False)
+    assert duration_row("2026", [], threshold=5).protected is False
+
+
+def test_processing_times_follow_the_event_log(
+    users: dict[str, Any], register: Callable[..., Any], ctx_for: Callable[..., Any], node: dict[str, Any]
+) -> None:
+    from karvon.statistics.procedures import processing_times
+
+    worker, boss = ctx_for(users["caseworker"]), ctx_for(users["supervisor"])
+    for index in range(3):
+        person = register(users["officer"], names=(NameInput("family", f"Рахими{'и' * index}", "Cyrl"),))
+        case = case_services.case_open(
+            ctx=worker,
+            data=CaseOpenInput(
+                kind="asylum",
+                person_uuid=person.uuid,
+                office_id=node["almaty"].pk,
+                began_on=date(2026, 11, 1),
+                reason="paper file",
+            ),
+        )
+        for transition, day in (("register_application", 3), ("schedule_interview", 5)):
+            case.refresh_from_db()
+            case_services.case_transition(
+                ctx=worker,
+                case_uuid=case.uuid,
+                step=StepInput(
+                    transition,
+                    date(2026, 11, day),
+                    case.version,
+                    reason="paper file",
+                    details={"interview_at": "2026-12-05T10:00"}
+                    if transition == "schedule_interview"
+                    else {},
+                ),
+            )
+        for transition in ("record_interview", "complete_assessment", "recognise_refugee"):
+            case.refresh_from_db()
+            outcome = case_services.case_transition(
+                ctx=worker,
+                case_uuid=case.uuid,
+                step=StepInput(
+                    transition, date(2026, 11, 20 + index), case.version, reason="late", legal_basis="art. 12"
+                ),
+            )
+        assert outcome.approval is not None
+        case_services.approval_decide(ctx=boss, approval_id=outcome.approval.pk, approve=True, note="")
+    times = processing_times(year_from=2026, year_to=2026, threshold=3)
+    assert [(r.label, r.cases, r.median_days, r.p90_days) for r in times.first_instance] == [
+        ("2026", 3, 20.0, 21.0)
+    ]
+    stages = {r.label: (r.cases, r.median_days) for r in times.stages}
+    assert stages["Application lodged"] == (3, 2.0)
+    assert stages["Application registered"] == (3, 2.0)
