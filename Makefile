@@ -38,6 +38,9 @@ run: venv
 	  $(KARVON) runserver 127.0.0.1:8000
 
 test: venv
+	@# pdftotext (Debian's poppler-utils) lets the certificate tests read the text of the PDFs they print.
+	@command -v pdftotext >/dev/null || (echo "Installing Debian's poppler-utils for the certificate tests" && \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null) || true)
 	$(VENV)/bin/pytest -q -m "not e2e" $(PYTEST_ARGS)
 	$(MAKE) e2e
 

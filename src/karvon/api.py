@@ -131,12 +131,14 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 def _register_routers() -> None:
     from karvon.audit.api import router as audit_router
     from karvon.cases.api import router as cases_router
+    from karvon.certificates.api import router as certificates_router
     from karvon.registry.api import router as registry_router
     from karvon.statistics.api import router as statistics_router
 
     api.add_router("/", registry_router)
     api.add_router("/audit/", audit_router)
     api.add_router("/", cases_router)
+    api.add_router("/certificates/", certificates_router)
     api.add_router("/statistics/", statistics_router)
 
 

@@ -9,3 +9,6 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "karvon.certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from karvon.certificates import checks  # noqa: F401  (registers the system checks)

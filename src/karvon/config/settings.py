@@ -175,6 +175,11 @@ KARVON_MATCH_REVIEW = env_float("KARVON_MATCH_REVIEW", 0.5)
 # Where `karvon match train|run --save-model` keeps versioned models (JSON files).
 KARVON_MATCH_MODEL_DIR = env_str("KARVON_MATCH_MODEL_DIR", str(VAR_DIR / "match-models"))
 
+# Certificates: the public address their QR codes point to (…/verify/<code>), and the key their codes are derived
+# from. Set the key once per node and never change it: a changed key makes every issued code unverifiable.
+KARVON_PUBLIC_URL = env_str("KARVON_PUBLIC_URL", "http://127.0.0.1:8000")
+KARVON_CERTIFICATE_KEY = env_str("KARVON_CERTIFICATE_KEY", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
