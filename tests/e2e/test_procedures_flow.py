@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 pytestmark = pytest.mark.e2e
 PASSWORD = "karvon-demo"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+PDFTOTEXT = "/usr/bin/pdftotext"  # Debian poppler-utils, installed by make test
 
 
 def shot(page: Page, name: str) -> None:
@@ -127,10 +128,14 @@ def test_a_family_goes_from_lodging_to_a_refugee_certificate_whose_qr_verifies(
     # The QR code holds the verification address; the PDF prints it in words too.
     response = page.request.get(pdf_link.get_attribute("href") or "")
     assert response.ok and response.body().startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-", "-"], input=response.body(), capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        [PDFTOTEXT, "-", "-"], input=response.body(), capture_output=True, check=True
+    ).stdout.decode()
     match = re.search(r"/verify/([A-Za-z0-9_-]{20,})", text)
     assert match, text[:2000]
-    anonymous = browser.new_context(locale="ru-RU", extra_http_headers={"Accept-Language": "ru"}, base_url=server)
+    anonymous = browser.new_context(
+        locale="ru-RU", extra_http_headers={"Accept-Language": "ru"}, base_url=server
+    )
     public = anonymous.new_page()
     public.goto(f"/verify/{match.group(1)}")
     body = public.locator("body")
