@@ -7,8 +7,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+# Property tests judge correctness, not speed: on a shared 2-core CI machine input generation can be slow, and a
+# "too slow" health check or a per-example deadline would fail a correct test.
+settings.register_profile("karvon", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("karvon")
 
 
 @pytest.fixture

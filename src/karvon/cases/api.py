@@ -439,7 +439,7 @@ class CalendarEntryOut(Schema):
     "/appointments", response=list[CalendarEntryOut], summary="An office's appointments, in its time zone"
 )
 def appointment_calendar(
-    request: HttpRequest, office_id: int, first_day: date, days: int = Field(7, ge=1, le=31)
+    request: HttpRequest, office_id: int, first_day: date, days: int = 7
 ) -> list[CalendarEntryOut]:
     entries = selectors.appointments_calendar(
         ctx=api_context(request), office_id=office_id, first_day=first_day, days=days

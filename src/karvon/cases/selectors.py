@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from karvon.accounts.access import AccessContext, office_ids_in_scope
 from karvon.accounts.models import Agency, Office
@@ -417,6 +418,10 @@ def appointments_calendar(
     *, ctx: AccessContext, office_id: int, first_day: date, days: int = 7
 ) -> list[CalendarEntry]:
     """Appointments of one office over some days, in the office's own time zone; audited as a list read."""
+    if not 1 <= days <= 31:
+        from karvon.registry.contracts import FieldError, UnableToValidate
+
+        raise UnableToValidate([FieldError("days", "out_of_range", str(_("Between 1 and 31 days.")))])
     if office_id not in office_ids_in_scope(ctx, Capability.CASE_VIEW):
         raise Office.DoesNotExist
     office = Office.objects.get(pk=office_id)

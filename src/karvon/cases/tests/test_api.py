@@ -174,3 +174,14 @@ def test_a_child_referred_to_a_partner_who_sees_only_that_child_and_what_is_shar
     assert revoked.status_code == 200
     after = ngo.get(f"/api/v1/cases/{case_uuid}").json()["person"]
     assert after["names"] == [] and after["birth_date"] is None
+
+
+def test_the_openapi_schema_lists_the_procedures(db: Any) -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    for path in (
+        "/api/v1/cases",
+        "/api/v1/cases/{case_uuid}/transitions",
+        "/api/v1/referrals",
+        "/api/v1/appointments",
+    ):
+        assert path in schema["paths"]

@@ -16,11 +16,17 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def person(users: dict[str, Any], register: Callable[..., Any]) -> Any:
     """Фаррух Саидов, registered in Almaty by alice, with a Dari spelling of his name."""
-    from conftest import person_input
-
     from karvon.registry.contracts import NameInput
 
-    names = (*person_input().names, NameInput("family", "سعیدوف", "Arab"), NameInput("given", "فرخ", "Arab"))
+    # The root fixture's spellings (its `register` defaults), plus the Dari ones.
+    names = (
+        NameInput("given", "Фаррух", "Cyrl"),
+        NameInput("family", "Саидов", "Cyrl"),
+        NameInput("patronymic", "Рустамович", "Cyrl"),
+        NameInput("family", "SAIDOV", "Latn", "document"),
+        NameInput("family", "سعیدوف", "Arab"),
+        NameInput("given", "فرخ", "Arab"),
+    )
     return register(users["officer"], names=names)
 
 
