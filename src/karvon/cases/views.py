@@ -43,12 +43,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ctx = request_context(request)
     require_capability(ctx, Capability.CASE_VIEW)
     view = request.GET.get("view", "mine")
+    office = request.GET.get("office", "")
     if view == "overdue":
-        page = selectors.overdue_cases(ctx=ctx, page=_page_number(request))
+        page = selectors.overdue_cases(
+            ctx=ctx, office_id=int(office) if office.isdigit() else None, page=_page_number(request)
+        )
     else:
         view = "mine"
         page = selectors.my_cases(ctx=ctx, page=_page_number(request))
-    return render(request, "cases/case_list.html", {"page": page, "view": view})
+    context = {"page": page, "view": view, "office": office, "offices": selectors.calendar_offices(ctx=ctx)}
+    return render(request, "cases/case_list.html", context)
 
 
 @access_required

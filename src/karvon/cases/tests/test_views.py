@@ -160,3 +160,28 @@ def test_a_partner_accepts_a_referral_and_sees_only_that_child(
 def test_the_calendar_shows_the_office_week(opened: Case, users: dict[str, Any]) -> None:
     page = client_for(users["caseworker"]).get("/cases/calendar/")
     assert page.status_code == 200
+
+
+def test_the_overdue_list_filters_by_office(
+    users: dict[str, Any], family: dict[str, Any], node: dict[str, Any]
+) -> None:
+    from datetime import date
+
+    from karvon.accounts.access import AccessContext
+    from karvon.cases import services
+    from karvon.cases.contracts import CaseOpenInput
+
+    services.case_open(
+        ctx=AccessContext(user=users["caseworker"], now=timezone.now()),
+        data=CaseOpenInput(
+            kind="asylum",
+            person_uuid=family["mother"].uuid,
+            office_id=node["almaty"].pk,
+            began_on=date(2026, 10, 1),
+            reason="paper file",
+        ),
+    )
+    boss = client_for(users["supervisor"])
+    assert "KAZ-ASY" in boss.get("/cases/?view=overdue").content.decode()
+    assert "KAZ-ASY" in boss.get(f"/cases/?view=overdue&office={node['almaty'].pk}").content.decode()
+    assert "KAZ-ASY" not in boss.get(f"/cases/?view=overdue&office={node['shymkent'].pk}").content.decode()
