@@ -183,6 +183,26 @@ class CaseFile:
     next_steps: list[Transition]
     referral: Referral | None
     today: date
+    assignees: list[tuple[int, str]]
+
+
+def case_assignees(ctx: AccessContext, case: Case) -> list[tuple[int, str]]:
+    """Caseworkers who may work the case's office, offered to a supervisor of that office; empty for others."""
+    from karvon.accounts.models import RoleAssignment, User
+    from karvon.accounts.roles import roles_with
+
+    if case.office_id not in office_ids_in_scope(ctx, Capability.CASE_APPROVE):
+        return []
+    today = ctx.today
+    assignments = RoleAssignment.objects.filter(
+        Q(office_id=case.office_id) | Q(office__isnull=True, agency_id=case.office.agency_id),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        role__in=[r.value for r in roles_with(Capability.CASE_WORK)],
+        valid_from__lte=today,
+        user__is_active=True,
+    )
+    users = User.objects.filter(pk__in=assignments.values("user_id")).order_by("last_name", "username")
+    return [(u.pk, u.get_full_name() or u.username) for u in users]
 
 
 def case_file(*, ctx: AccessContext, case_uuid: uuid.UUID) -> CaseFile:
@@ -209,6 +229,7 @@ def case_file(*, ctx: AccessContext, case_uuid: uuid.UUID) -> CaseFile:
         next_steps=case_next_steps(case),
         referral=referral,
         today=office_today(case.office, ctx.now),
+        assignees=case_assignees(ctx, case),
     )
 
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("person/<uuid:person_uuid>/panel/", views.person_panel, name="person_panel"),
     path("<uuid:case_uuid>/", views.case_detail, name="case"),
     path("<uuid:case_uuid>/step/", views.case_step, name="step"),
+    path("<uuid:case_uuid>/assign/", views.case_assign, name="assign"),
 ]

@@ -129,6 +129,22 @@ def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
 
 
 @access_required
+@require_POST
+def case_assign(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
+    user = request.POST.get("user_id", "")
+    try:
+        services.case_assign(
+            ctx=request_context(request), case_uuid=case_uuid, user_id=int(user) if user.isdigit() else None
+        )
+    except UnableToValidate as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+    else:
+        messages.success(request, _("Assignment saved."))
+    return redirect("cases:case", case_uuid=case_uuid)
+
+
+@access_required
 def case_open(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     ctx = request_context(request)
     errors: list[FieldError] = []

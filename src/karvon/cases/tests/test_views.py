@@ -185,3 +185,19 @@ def test_the_overdue_list_filters_by_office(
     assert "KAZ-ASY" in boss.get("/cases/?view=overdue").content.decode()
     assert "KAZ-ASY" in boss.get(f"/cases/?view=overdue&office={node['almaty'].pk}").content.decode()
     assert "KAZ-ASY" not in boss.get(f"/cases/?view=overdue&office={node['shymkent'].pk}").content.decode()
+
+
+def test_a_supervisor_gives_a_case_to_a_caseworker_of_its_office(opened: Case, users: dict[str, Any]) -> None:
+    boss = client_for(users["supervisor"])
+    page = boss.get(f"/cases/{opened.uuid}/").content.decode()
+    assert "Madina" in page or "dilnoza" in page
+    response = boss.post(f"/cases/{opened.uuid}/assign/", {"user_id": users["caseworker"].pk})
+    assert response.status_code == 302
+    opened.refresh_from_db()
+    assert opened.assigned_to == users["caseworker"]
+    refused = boss.post(f"/cases/{opened.uuid}/assign/", {"user_id": users["statistician"].pk}, follow=True)
+    assert "Choose a caseworker of the case" in refused.content.decode()
+    assert (
+        "Give the case to"
+        not in client_for(users["caseworker"]).get(f"/cases/{opened.uuid}/").content.decode()
+    )
