@@ -528,6 +528,8 @@ def referrals_for_person(*, ctx: AccessContext, person_uuid: uuid.UUID) -> list[
 class ReferredPerson:
     referral: Referral
     person: PersonSummary
+    # Where the user could open the case on accepting (their offices in the receiving agency).
+    receiving_offices: list[Office]
 
 
 def referral_get(*, ctx: AccessContext, referral_uuid: uuid.UUID) -> Referral:
@@ -559,7 +561,16 @@ def referred_person(*, ctx: AccessContext, referral_uuid: uuid.UUID) -> Referred
         ip_address=ctx.ip_address,
         changes={"purpose": "referral", "shared": shared if shared is not None else "full file"},
     )
-    return ReferredPerson(referral=referral, person=_person_summary(referral.person, shared))
+    offices = [
+        o
+        for o in Office.objects.filter(pk__in=office_ids_in_scope(ctx, Capability.REFERRAL_RECEIVE)).order_by(
+            "name"
+        )
+        if o.agency_id == referral.to_agency_id
+    ]
+    return ReferredPerson(
+        referral=referral, person=_person_summary(referral.person, shared), receiving_offices=offices
+    )
 
 
 def partner_agencies(*, exclude_agency_ids: Iterable[int] = ()) -> list[Agency]:
@@ -682,3 +693,40 @@ def referral_boxes(*, ctx: AccessContext) -> ReferralBoxes:
 
 def calendar_offices(*, ctx: AccessContext) -> list[Office]:
     return list(Office.objects.filter(pk__in=office_ids_in_scope(ctx, Capability.CASE_VIEW)).order_by("name"))
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """A page of the caseworker's or the overdue list, and the offices it can be narrowed to."""
+
+    page: CasePage
+    offices: list[Office]
+
+
+def case_work_list(*, ctx: AccessContext, overdue: bool, office_id: int | None, page: int) -> WorkList:
+    cases = (
+        overdue_cases(ctx=ctx, office_id=office_id, page=page) if overdue else my_cases(ctx=ctx, page=page)
+    )
+    return WorkList(page=cases, offices=calendar_offices(ctx=ctx))
+
+
+@dataclass(frozen=True)
+class CalendarWeek:
+    office_id: int
+    offices: list[Office]
+    entries: list[CalendarEntry]
+
+
+def calendar_week(
+    *, ctx: AccessContext, office_id: int | None, first_day: date, days: int = 7
+) -> CalendarWeek:
+    """An office's appointments (the user's first office when none is asked for) and the offices to choose from."""
+    offices = calendar_offices(ctx=ctx)
+    if not offices:
+        raise Office.DoesNotExist
+    chosen = office_id if office_id in {o.pk for o in offices} else offices[0].pk
+    return CalendarWeek(
+        office_id=chosen,
+        offices=offices,
+        entries=appointments_calendar(ctx=ctx, office_id=chosen, first_day=first_day, days=days),
+    )

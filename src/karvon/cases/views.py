@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from karvon.accounts.access import office_ids_in_scope, require_capability
+from karvon.accounts.access import require_capability
 from karvon.accounts.roles import Capability
 from karvon.cases import forms, selectors, services
 from karvon.cases.contracts import UnableToTransitionStale
@@ -42,16 +42,15 @@ def _page_number(request: HttpRequest) -> int:
 def case_list(request: HttpRequest) -> HttpResponse:
     ctx = request_context(request)
     require_capability(ctx, Capability.CASE_VIEW)
-    view = request.GET.get("view", "mine")
+    view = "overdue" if request.GET.get("view") == "overdue" else "mine"
     office = request.GET.get("office", "")
-    if view == "overdue":
-        page = selectors.overdue_cases(
-            ctx=ctx, office_id=int(office) if office.isdigit() else None, page=_page_number(request)
-        )
-    else:
-        view = "mine"
-        page = selectors.my_cases(ctx=ctx, page=_page_number(request))
-    context = {"page": page, "view": view, "office": office, "offices": selectors.calendar_offices(ctx=ctx)}
+    work = selectors.case_work_list(
+        ctx=ctx,
+        overdue=view == "overdue",
+        office_id=int(office) if office.isdigit() else None,
+        page=_page_number(request),
+    )
+    context = {"page": work.page, "view": view, "office": office, "offices": work.offices}
     return render(request, "cases/case_list.html", context)
 
 
@@ -173,21 +172,18 @@ def case_open(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     ctx = request_context(request)
     require_capability(ctx, Capability.CASE_VIEW)
-    offices = sorted(office_ids_in_scope(ctx, Capability.CASE_VIEW))
-    try:
-        office_id = int(request.GET.get("office", offices[0]))
-    except (ValueError, IndexError):
-        office_id = offices[0] if offices else 0
-    first_day = parse_date(request.GET.get("from", "")) if request.GET.get("from") else None
-    first_day = first_day or timezone.localdate()
-    entries = selectors.appointments_calendar(ctx=ctx, office_id=office_id, first_day=first_day, days=7)
+    office = request.GET.get("office", "")
+    first_day = parse_date(request.GET.get("from", "") or "") or timezone.localdate()
+    week = selectors.calendar_week(
+        ctx=ctx, office_id=int(office) if office.isdigit() else None, first_day=first_day
+    )
     days: dict[date, list[selectors.CalendarEntry]] = {first_day + timedelta(days=i): [] for i in range(7)}
-    for entry in entries:
+    for entry in week.entries:
         days.setdefault(entry.local_start.date(), []).append(entry)
     context = {
         "days": days,
-        "office_id": office_id,
-        "offices": selectors.calendar_offices(ctx=ctx),
+        "office_id": week.office_id,
+        "offices": week.offices,
         "previous": first_day - timedelta(days=7),
         "next": first_day + timedelta(days=7),
         "first_day": first_day,
@@ -234,12 +230,9 @@ def referral_new(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 
 @access_required
 def referral_detail(request: HttpRequest, referral_uuid: uuid.UUID) -> HttpResponse:
-    ctx = request_context(request)
-    seen = selectors.referred_person(ctx=ctx, referral_uuid=referral_uuid)
+    seen = selectors.referred_person(ctx=request_context(request), referral_uuid=referral_uuid)
     return render(
-        request,
-        "cases/referral_detail.html",
-        {"seen": seen, "boxes_offices": selectors.referral_boxes(ctx=ctx).receiving_offices},
+        request, "cases/referral_detail.html", {"seen": seen, "boxes_offices": seen.receiving_offices}
     )
 
 
