@@ -205,6 +205,7 @@ class PersonSummaryOut(Schema):
     contact: str | None
     specific_needs: list[str] | None
     documents: list[str] | None
+    household: list[str] | None
     full_file: bool
     shared: list[str]
 
@@ -220,6 +221,7 @@ def person_out(person: PersonSummary) -> PersonSummaryOut:
         contact=person.contact,
         specific_needs=person.specific_needs,
         documents=person.documents,
+        household=person.household,
         full_file=person.full_file,
         shared=list(person.shared),
     )

@@ -131,6 +131,7 @@ class PersonSummary:
     contact: str | None
     specific_needs: list[str] | None
     documents: list[str] | None
+    household: list[str] | None
     full_file: bool
     shared: tuple[str, ...]
 
@@ -167,9 +168,26 @@ def _person_summary(person: Person, shared: Iterable[str] | None) -> PersonSumma
         documents=[f"{d.get_doc_type_display()} {d.issuing_state} {d.number}" for d in person.documents.all()]
         if SharedData.DOCUMENTS in allowed
         else None,
+        household=_household_of(person) if SharedData.HOUSEHOLD in allowed else None,
         full_file=full,
         shared=tuple(sorted(allowed)),
     )
+
+
+def _household_of(person: Person) -> list[str]:
+    """The other current members of the person's household: name and relationship to the principal."""
+    from karvon.registry.models import HouseholdMembership
+
+    households = HouseholdMembership.objects.filter(person=person, ended_on__isnull=True).values(
+        "household_id"
+    )
+    members = list(
+        HouseholdMembership.objects.filter(household_id__in=households, ended_on__isnull=True)
+        .exclude(person=person)
+        .order_by("id")
+    )
+    names = _display_names(m.person_id for m in members)
+    return [f"{names.get(m.person_id, '—')} ({m.get_relationship_display()})" for m in members]
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ def test_a_child_referred_to_a_partner_who_sees_only_that_child_and_what_is_shar
     seen = ngo.get(f"/api/v1/referrals/{referral['uuid']}").json()["person"]
     assert {n["text"] for n in seen["names"]} >= {"Омид", "Каримов"}
     assert seen["nationalities"] is None and seen["documents"] is None and seen["contact"] is None
+    assert seen["household"] is None
     assert seen["full_file"] is False
     # The partner cannot reach the person, the mother or anyone else through the registry.
     assert ngo.get(f"/api/v1/persons/{family['son'].uuid}").status_code == 404
