@@ -6,8 +6,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
-from karvon.cases.workflow import CASE_KIND_LABELS, PROTECTION_LABELS, WORKFLOWS, CaseKind
+from karvon.cases.workflow import (
+    CARE_ARRANGEMENTS,
+    CASE_KIND_LABELS,
+    EXPLOITATION_TYPES,
+    MEANS_OF_CONTROL,
+    PROTECTION_LABELS,
+    WORKFLOWS,
+    CaseKind,
+)
 from karvon.registry.contracts import FieldError
 
 register = template.Library()
@@ -53,3 +62,32 @@ def errors_for(errors: Iterable[FieldError], field: str) -> list[str]:
 @register.filter
 def needs(transition: Any, detail: str) -> bool:
     return any(d.value == detail for d in transition.requires)
+
+
+DETAIL_LABELS = {
+    "interview_at": _("Interview"),
+    "exploitation": _("Type of exploitation (HTCDS)"),
+    "means_of_control": _("Means of control (HTCDS)"),
+    "care_arrangement": _("Care arrangement"),
+    "partner": _("Partner"),
+    "destination": _("Country of destination"),
+}
+
+
+@register.filter
+def detail_items(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """A step's facts as the page shows them: labelled, with HTCDS and care terms in the user's language."""
+    vocabularies = {
+        "exploitation": EXPLOITATION_TYPES,
+        "means_of_control": MEANS_OF_CONTROL,
+        "care_arrangement": CARE_ARRANGEMENTS,
+    }
+    items = []
+    for key, value in details.items():
+        vocabulary = vocabularies.get(key, {})
+        values = value if isinstance(value, list) else [value]
+        text = ", ".join(str(vocabulary.get(str(v), v)) for v in values)
+        if key == "interview_at":
+            text = str(value).replace("T", " ")
+        items.append((str(DETAIL_LABELS.get(key, key)), text))
+    return items
