@@ -28,6 +28,7 @@ run: venv
 	$(KARVON) migrate --no-input
 	$(KARVON) demo_load --people $${KARVON_DEMO_PEOPLE:-3000} --if-empty
 	$(KARVON) cases_demo_load --if-empty
+	$(KARVON) presence_demo_load --if-empty
 	$(KARVON) duplicates_scan --if-queue-empty
 	$(KARVON) statistics_load_unhcr
 	$(KARVON) statistics_refresh_national

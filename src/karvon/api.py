@@ -132,6 +132,7 @@ def _register_routers() -> None:
     from karvon.audit.api import router as audit_router
     from karvon.cases.api import router as cases_router
     from karvon.certificates.api import router as certificates_router
+    from karvon.presence.api import router as presence_router
     from karvon.registry.api import router as registry_router
     from karvon.statistics.api import router as statistics_router
 
@@ -139,6 +140,7 @@ def _register_routers() -> None:
     api.add_router("/audit/", audit_router)
     api.add_router("/", cases_router)
     api.add_router("/certificates/", certificates_router)
+    api.add_router("/presence/", presence_router)
     api.add_router("/statistics/", statistics_router)
 
 

@@ -54,6 +54,7 @@ from karvon.cases.workflow import (
     decision_level,
     transition_check,
 )
+from karvon.presence.services import person_presence_refresh
 from karvon.registry.contracts import FieldError, UnableToValidate
 from karvon.registry.models import Person
 from karvon.registry.profiling import age_on
@@ -115,10 +116,6 @@ def _reference(case: Case, state: str) -> str:
 
 def _presence_follow_up(person_ids: Iterable[int], today: date) -> None:
     """A case that changes a person's protection changes their presence status too (same transaction)."""
-    try:  # INTEGRATION-PENDING: the presence app lands in parallel; remove this guard when it does.
-        from karvon.presence.services import person_presence_refresh
-    except ImportError:
-        return
     person_ids = list(person_ids)
     if person_ids:
         person_presence_refresh(person_ids=person_ids, today=today)

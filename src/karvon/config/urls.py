@@ -16,6 +16,7 @@ urlpatterns = [
     path("duplicates/", include("karvon.matching.urls")),
     path("statistics/", include("karvon.statistics.urls")),
     path("cases/", include("karvon.cases.urls")),
+    path("presence/", include("karvon.presence.urls")),
     path("certificates/", include("karvon.certificates.urls")),
     # Public, no login: the address printed in every certificate's QR code.
     path("verify/", include("karvon.certificates.verify_urls")),
