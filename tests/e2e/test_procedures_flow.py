@@ -183,3 +183,52 @@ def test_a_child_referred_to_a_partner_who_sees_only_that_child(russian_page: Pa
     assert page.goto(child_url).status == 404  # not through the registry
     assert page.goto("/registry/persons/?q=Раҳмонов").status in (200, 404)
     expect(page.locator("body")).not_to_contain_text("Ёсин")
+
+
+def test_a_migrant_worker_goes_from_entry_through_stay_registration_to_an_overstay_warning(
+    russian_page: Page,
+) -> None:
+    """A Tajik worker entered 85 days ago (90 days visa-free in Kazakhstan), registered the stay on time: the
+    lawful stay ends in 4 days, so the worker is on the overstay-warning list."""
+    page = russian_page
+    entered = datetime.now() - timedelta(days=85)
+    log_in(page, "officer")
+    page.goto("/registry/register/")
+    page.fill("input[name=p-family_name]", "Назаров")
+    page.fill("input[name=p-given_name]", "Бахтиёр")
+    page.select_option("select[name=p-sex]", "M")
+    page.fill("input[name=p-birth_date]", "14.02.1994")
+    page.fill("input[name=p-nationalities]", "TJK")
+    page.fill("input[name=p-doc0_number]", "401552233")
+    page.fill("input[name=p-doc0_state]", "TJK")
+    page.select_option("select[name=r-met_at]", "in_country")
+    page.locator("button[value=save]").click()
+    page.locator("table a", has_text="Бахтиёр").first.click()
+
+    panel = page.locator("#presence-panel")
+    expect(panel).to_be_visible()
+    panel.locator("details:has(form[action$='/movements/']) summary").click()
+    panel.locator("select[name=mv-direction]").select_option("entry")
+    panel.locator("input[name=mv-crossed_on]").fill(entered.strftime("%d.%m.%Y"))
+    panel.locator("input[name=mv-crossing_point_name]").fill("Жибек Жолы")
+    panel.locator("select[name=mv-document]").select_option(index=1)
+    panel.locator("select[name=mv-purpose]").select_option("work")
+    panel.locator("form[action$='/movements/'] button[type=submit]").click()
+    expect(page.locator("#presence-panel")).to_contain_text(entered.strftime("%d.%m.%Y"))
+
+    panel = page.locator("#presence-panel")
+    panel.locator("details:has(form[action$='/stays/']) summary").click()
+    panel.locator("select[name=st-entry]").select_option(index=0)
+    panel.locator("input[name=st-registered_on]").fill((entered + timedelta(days=2)).strftime("%d.%m.%Y"))
+    panel.locator("input[name=st-address]").fill("г. Алматы, ул. Толе би, 101, кв. 5")
+    panel.locator("select[name=st-region]").select_option(index=1)
+    panel.locator("input[name=st-registered_until]").fill((entered + timedelta(days=88)).strftime("%d.%m.%Y"))
+    panel.locator("form[action$='/stays/'] button[type=submit]").click()
+    expect(page.locator("#presence-panel")).to_contain_text("Толе би")
+    shot(page, "presence-1-worker-registered")
+
+    page.goto("/presence/overstay-warnings/")
+    expect(page.locator("body")).to_contain_text("Назаров")
+    shot(page, "presence-2-overstay-warning")
+    page.goto("/presence/")
+    shot(page, "presence-3-present-now")
