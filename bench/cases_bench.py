@@ -168,25 +168,29 @@ def in_process_reads(repeats: int) -> list[list[str]]:
             lambda o: f"{o.open_total:,} open, {o.overdue_total:,} overdue",
         ),
     ]
-    try:
-        from karvon.presence import selectors as presence_selectors
+    from karvon.presence import selectors as presence_selectors
+    from karvon.presence.contracts import PresenceListQuery
 
-        for name in ("present_now_counts", "present_now"):
-            if hasattr(presence_selectors, name):
-                function = getattr(presence_selectors, name)
-                checks.append(
-                    ("present-now counts (presence)", lambda f=function: f(ctx=ctx()), lambda v: "ok")
-                )
-                break
-        for name, label in (
-            ("overstays", "overstay list, page 1"),
-            ("missed_registrations", "missed registrations, page 1"),
-        ):
-            if hasattr(presence_selectors, name):
-                function = getattr(presence_selectors, name)
-                checks.append((label, lambda f=function: f(ctx=ctx()), lambda v: "ok"))
-    except ImportError:
-        pass
+    checks.append(
+        (
+            "present-now counts (presence, by status)",
+            lambda: presence_selectors.presence_counts(ctx=ctx()),
+            lambda c: f"{c.total_present:,} present, {c.overstays:,} overstaying",
+        )
+    )
+    for kind, label in (
+        (presence_selectors.LIST_MISSED, "missed stay registrations, page 1"),
+        (presence_selectors.LIST_OVERSTAYS, "overstays, page 1"),
+    ):
+        checks.append(
+            (
+                label,
+                lambda kind=kind: presence_selectors.presence_list(
+                    ctx=ctx(), kind=kind, query=PresenceListQuery()
+                ),
+                lambda _: "",
+            )
+        )
     for label, function, describe in checks:
         function()  # warm the caches as a page already open would
         times, value = timed(function, repeats)
