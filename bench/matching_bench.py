@@ -17,6 +17,7 @@ import collections
 import csv
 import itertools
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -231,7 +232,8 @@ def fmt(s: Scores) -> tuple[str, str, str]:
 
 
 def say(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    load = os.getloadavg()[0]
+    print(f"[{time.strftime('%H:%M:%S')} load {load:.1f}] {message}", file=sys.stderr, flush=True)
 
 
 def main() -> None:

@@ -20,9 +20,14 @@ def level(a: date | None, precision_a: str, b: date | None, precision_b: str) ->
         (date(1990, 3, 4), "exact", date(1990, 4, 3), "exact", "day_month_swap"),
         (date(1990, 3, 4), "exact", date(1990, 3, 14), "exact", "month_agrees"),
         (date(1990, 3, 4), "exact", date(1990, 3, 1), "month", "month_agrees"),
-        (date(1990, 3, 4), "exact", date(1990, 8, 20), "exact", "within_1_year"),
+        (date(1990, 3, 4), "exact", date(1990, 8, 20), "exact", "months_apart"),
+        (date(1990, 3, 4), "exact", date(1990, 2, 25), "exact", "near"),  # days apart across a month
+        (date(1990, 3, 4), "exact", date(1990, 7, 4), "exact", "near"),  # the month alone differs
+        (date(1990, 3, 4), "exact", date(1991, 3, 4), "exact", "near"),  # the year alone, by one
+        (date(1990, 3, 4), "exact", date(1993, 3, 4), "exact", "within_3_years"),
         (date(1990, 3, 4), "exact", date(1990, 6, 1), "year", "year_agrees"),
-        (date(1990, 3, 4), "exact", date(1991, 2, 1), "exact", "within_1_year"),
+        (date(1990, 3, 4), "exact", date(1991, 2, 1), "exact", "months_apart"),
+        (date(1990, 6, 1), "year", date(1991, 3, 4), "exact", "within_1_year"),  # an age estimated a year out
         (date(1990, 3, 4), "exact", date(1991, 5, 1), "exact", "within_3_years"),
         (date(1990, 3, 4), "exact", date(1992, 9, 1), "exact", "within_3_years"),
         (date(1990, 3, 4), "exact", date(1999, 3, 4), "exact", "differs"),

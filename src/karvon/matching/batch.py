@@ -34,13 +34,15 @@ from karvon_match import (
     person_features,
     score,
 )
+from karvon_match.compare import TF_NAMESPACES
+from karvon_match.dates import NEAR_DAYS
 from karvon_match.features import NameFeatures, Spelling
 
 logger = logging.getLogger(__name__)
 
 # The recipe of the feature columns and of the SQL levels over them. A stored model names the version it
 # was trained with; bump when a column or a level condition changes, and retrain.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 DEFAULT_SOURCE = "input"
 # Name parts and the karvon_match field each one feeds.
 NAME_PARTS = {
@@ -477,7 +479,9 @@ def _name_comparison(
 ) -> dict[str, Any]:
     """Levels mirroring karvon_match.compare for one name part (see docs/matching.md for the differences)."""
     p = part
-    tf = f"{p}_folded" if part != "place" else None
+    # One term frequency for every agreeing level: the name's, counted over all its spellings (its
+    # consonant skeleton; see karvon_match.compare.tf_keys).
+    tf = f"{p}_skel1" if part != "place" else None  # a place's u is estimated among namesakes instead
     crossed = crossed_exact = ""
     if crossed_with is not None:
         # Given and family names crossed between the records (karvon_match.compare does the same).
@@ -508,7 +512,7 @@ def _name_comparison(
         _level("exact", _has_any(f"{p}_exact") + crossed_exact, tf_column=tf),
         _level("gendered_variant", gendered_condition if gendered else "FALSE"),
         _level("transliterated", _has_any(f"{p}_folds") + crossed, tf_column=tf),
-        _level("skeleton", _has_any(f"{p}_skels")),
+        _level("skeleton", _has_any(f"{p}_skels"), tf_column=tf),
         _level(
             "suffix_variant",
             f"{p}_suffix_l <> {p}_suffix_r AND {_has_any(p + '_roots')}" if family else "FALSE",
@@ -531,6 +535,10 @@ def _birth_date_comparison() -> dict[str, Any]:
     days = "abs(date_diff('day', birth_date_l, birth_date_r))"
     years = "abs(birth_year_l - birth_year_r)"
     fine = "('exact', 'month')"
+    one_part = (
+        "(birth_day_l = birth_day_r AND (birth_year_l = birth_year_r"
+        " OR (birth_month_l = birth_month_r AND abs(birth_year_l - birth_year_r) = 1)))"
+    )
     levels = [
         _level("missing", "birth_date_l IS NULL OR birth_date_r IS NULL", null=True),
         _level("exact", f"{both_exact} AND birth_date_l = birth_date_r"),
@@ -543,8 +551,10 @@ def _birth_date_comparison() -> dict[str, Any]:
             f"{same_year} AND birth_month_l = birth_month_r AND birth_precision_l IN {fine}"
             f" AND birth_precision_r IN {fine}",
         ),
+        _level("near", f"{both_exact} AND ({days} <= {NEAR_DAYS} OR {one_part})"),
         _level("year_agrees", f"NOT {both_exact} AND {same_year}"),
-        _level("within_1_year", f"({both_exact} AND {days} <= 366) OR (NOT {both_exact} AND {years} <= 1)"),
+        _level("within_1_year", f"NOT {both_exact} AND {years} <= 1"),
+        _level("months_apart", f"{both_exact} AND {days} <= 366"),
         _level("within_3_years", f"({both_exact} AND {days} <= 1098) OR (NOT {both_exact} AND {years} <= 3)"),
         _level("differs", "ELSE"),
     ]
@@ -725,6 +735,68 @@ DETERMINISTIC_RULES = (
 )
 
 
+# Fields whose u is estimated among records that share a family name rather than among random pairs:
+# nationality and place of birth follow from where a name comes from, so two people named Ahmadi agree
+# on them far more often than two random people. Every scored pair shares a name or more (blocking),
+# and fields are summed as if independent: with random-pair u, an Afghan name, AFG and Herat would be
+# counted three times over.
+CONDITIONAL_U_FIELDS = ("nationality", "place_of_birth")
+CONDITIONAL_U_RECORDS = 5_000
+CONDITIONAL_U_PARTNERS = 200
+CONDITIONAL_U_MIN_PAIRS = 1_000
+
+
+def conditional_u(
+    con: duckdb.DuckDBPyConnection, settings: Mapping[str, Any], *, seed: int = 42
+) -> dict[str, Any] | None:
+    """`settings` with the u of `CONDITIONAL_U_FIELDS` estimated among namesakes, or None (too few pairs).
+
+    Pairs: a sample of records, each with up to `CONDITIONAL_U_PARTNERS` records of the same family-name
+    skeleton whose given name differs and whose document is not the same (nearly all different people;
+    brothers and sisters among them share a place, which errs towards caution).
+    """
+    updated = _deep_copy(settings)
+    comparisons = [c for c in updated["comparisons"] if c["output_column_name"] in CONDITIONAL_U_FIELDS]
+    columns = sorted({f.name for f in ROW_SCHEMA} - {"row_number", "source_dataset", "record_id"})
+    selected = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    cases = []
+    for index, comparison in enumerate(comparisons):
+        whens = " ".join(
+            f"WHEN {level['sql_condition']} THEN {position}"
+            for position, level in enumerate(comparison["comparison_levels"])
+            if level["sql_condition"] != "ELSE"
+        )
+        cases.append(f"CASE {whens} ELSE {len(comparison['comparison_levels']) - 1} END AS gamma_{index}")
+    rows = con.execute(f"""
+        WITH l AS (SELECT * FROM records WHERE family_skel1 IS NOT NULL
+                   ORDER BY hash(unique_id + {int(seed)}) LIMIT {CONDITIONAL_U_RECORDS}),
+        r AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY family_skel1
+                                                          ORDER BY hash(unique_id + {int(seed)})) AS rn
+                             FROM records WHERE family_skel1 IS NOT NULL)
+              WHERE rn <= {CONDITIONAL_U_PARTNERS}),
+        pairs AS (SELECT {selected} FROM l JOIN r ON l.family_skel1 = r.family_skel1
+                  AND l.unique_id <> r.unique_id
+                  AND NOT list_has_any(coalesce(l.given_skels, []), coalesce(r.given_skels, []))
+                  AND (l.doc_first IS NULL OR r.doc_first IS NULL OR l.doc_first <> r.doc_first))
+        SELECT {", ".join(f"gamma_{i}" for i in range(len(comparisons)))}, count(*)
+        FROM (SELECT {", ".join(cases)} FROM pairs) GROUP BY ALL
+    """).fetchall()
+    changed = False
+    for index, comparison in enumerate(comparisons):
+        levels = comparison["comparison_levels"]
+        counts = [0] * len(levels)
+        for row in rows:
+            counts[row[index]] += row[-1]
+        observed = sum(n for level, n in zip(levels, counts, strict=True) if not level.get("is_null_level"))
+        if observed < CONDITIONAL_U_MIN_PAIRS:
+            continue
+        for level, n in zip(levels, counts, strict=True):
+            if not level.get("is_null_level"):
+                level["u_probability"] = max(n / observed, MIN_PROBABILITY)
+        changed = True
+    return updated if changed else None
+
+
 def _quiet_splink() -> None:
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -750,18 +822,30 @@ class TrainingOptions:
 
 
 def name_frequencies(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Counts of the main folded name words in `records`, as `TermFrequencies.to_dict` writes them.
+    """Counts of the folded name words in `records`, as `TermFrequencies.to_dict` writes them.
 
-    Words seen once are left out: `TermFrequencies` counts an unseen word as seen once anyway.
+    Plain keys are the main folded words of given, family and father's names; ``s:`` keys their consonant
+    skeletons (what the levels are weighted by); ``p:`` and ``p:s:`` the same for places of birth.
+    A skeleton's frequency is its count per record, as Splink's term-frequency tables count a value per
+    row, so the batch SQL and karvon_match.score weigh a pair alike. Words seen once are left out:
+    `TermFrequencies` counts an unseen word as seen once anyway.
     """
-    rows = con.execute("""
-        WITH words AS (
-            SELECT unnest(list_filter(list_concat(given_words, family_words, patronymic_words),
-                                      lambda w: NOT starts_with(w, 's:'))) AS word FROM records)
+    # Each record's words counted once per field: a skeleton's frequency is the share of records with it.
+    parts = " UNION ALL ".join(
+        f"SELECT DISTINCT unique_id, '{TF_NAMESPACES[field]}:' || substr(unnest(list_filter({part}_words,"
+        f" lambda w: starts_with(w, 's:'))), 3) AS word FROM records WHERE {part}_words IS NOT NULL"
+        for part, field in NAME_PARTS.items()
+    )
+    rows = con.execute(f"""
+        WITH words AS ({parts})
         SELECT word, count(*) FROM words GROUP BY word
     """).fetchall()
-    total = sum(count for _, count in rows)
-    return {"total": total, "counts": {word: count for word, count in rows if count > 1}}
+    records = _count(con, "records")
+    return {
+        "total": records,
+        "totals": {namespace: records for namespace in TF_NAMESPACES.values()},
+        "counts": {word: count for word, count in rows if count > 1},
+    }
 
 
 def train(
@@ -809,6 +893,13 @@ def train(
         linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
     except Exception as error:
         skipped.append(f"u: {error}")
+    try:
+        conditional = conditional_u(con, linker.misc.save_model_to_json(), seed=options.seed)
+        if conditional:
+            linker = _linker(con, conditional)
+            sessions.append("u of " + ", ".join(CONDITIONAL_U_FIELDS) + " among namesakes")
+    except Exception as error:
+        skipped.append(f"conditional u: {error}")
     for rule in EM_BLOCKING_RULES:
         # A failed session can leave the linker's comparisons half replaced: restart from a snapshot.
         snapshot = linker.misc.save_model_to_json()
@@ -856,9 +947,12 @@ def predict(
                     "disable_tf_exact_match_detection",
                 ):
                     level.pop(key, None)
+    lookups: list[tuple[str, str, float]] = []
+    if counts and records:
+        lookups = _per_level_tf_columns(con, settings)
     linker = _linker(con, settings)
     if counts and records:
-        _register_frequencies(con, linker, counts, records)
+        _register_frequencies(con, linker, counts, records, lookups)
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     _run(
         con,
@@ -874,11 +968,46 @@ def predict(
     return _count(con, "predictions")
 
 
-TF_COLUMNS = ("given_folded", "family_folded", "patronymic_folded")
+# Term-frequency columns and the namespace of `name_frequencies` their values are counted under.
+TF_COLUMNS = {f"{part}_skel1": f"{TF_NAMESPACES[field]}:" for part, field in NAME_PARTS.items()}
+
+
+def _per_level_tf_columns(
+    con: duckdb.DuckDBPyConnection, settings: dict[str, Any]
+) -> list[tuple[str, str, float]]:
+    """Give each term-frequency-adjusted level its own copy of the column, weighted by the level's share.
+
+    Splink looks term frequencies up per column; a level's share of the field's agreement
+    (`karvon_match.scoring.tf_shares`) differs per level, so each level reads a column of its own, and
+    its lookup table holds frequency × share. Returns (column, level column, share); `settings` is changed.
+    """
+    weights = MatchWeights.from_dict(settings)
+    found: list[tuple[str, str, float]] = []
+    for comparison in settings["comparisons"]:
+        name = comparison["output_column_name"]
+        for level in comparison["comparison_levels"]:
+            column = level.get("tf_adjustment_column")
+            if not column:
+                continue
+            label = level["label_for_charts"]
+            level_column = f"{column}__{label}"
+            level["tf_adjustment_column"] = level_column
+            found.append((column, level_column, weights.tf_share(name, label)))
+    existing = {row[0] for row in con.execute("DESCRIBE records").fetchall()}
+    added = [
+        f"{column} AS {level_column}" for column, level_column, _ in found if level_column not in existing
+    ]
+    if added:
+        _run(con, f"CREATE OR REPLACE TABLE records AS SELECT *, {', '.join(added)} FROM records")
+    return found
 
 
 def _register_frequencies(
-    con: duckdb.DuckDBPyConnection, linker: Any, counts: Mapping[str, int], records: int
+    con: duckdb.DuckDBPyConnection,
+    linker: Any,
+    counts: Mapping[str, int],
+    records: int,
+    lookups: Sequence[tuple[str, str, float]],
 ) -> None:
     """Term frequencies from the model, not from the file being scored.
 
@@ -889,11 +1018,15 @@ def _register_frequencies(
         {"word": pa.array(list(counts), pa.string()), "n": pa.array(list(counts.values()), pa.int64())}
     )
     con.register("model_word_counts", table)
-    for column in TF_COLUMNS:
+    for base, column, share in lookups:
+        namespace = TF_COLUMNS[base]
+        # A namespace's words start with it and have no further ':'.
         _run(
             con,
             f"CREATE OR REPLACE TABLE tf_lookup_{column} AS "
-            f"SELECT word AS {column}, n / {records} AS tf_{column} FROM model_word_counts",
+            f"SELECT substr(word, {len(namespace) + 1}) AS {column}, n / {records} * {share!r} AS tf_{column} "
+            f"FROM model_word_counts WHERE starts_with(word, '{namespace}') "
+            f"AND NOT contains(substr(word, {len(namespace) + 1}), ':')",
         )
         lookup = linker._db_api.register(f"tf_lookup_{column}")
         linker.table_management.register_term_frequency_lookup(lookup, column)

@@ -89,3 +89,16 @@ class Merge(models.Model):
 
     class Meta:
         ordering = ["-merged_at", "-id"]
+
+
+class CandidateFeatures(models.Model):
+    """What real-time matching compares of one person, in one row: read once per candidate instead of its
+    names, documents and nationalities. Derived data, keyed by the person's `version`: a row whose version
+    differs from the person's is stale and is rebuilt from the registry when read
+    (`karvon.matching.candidates`), so a missed refresh costs time, never a wrong comparison.
+    """
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveIntegerField()
+    # [given[], family[], patronymic[], sex, birth date (ISO) or null, precision, nationality, place, documents[]]
+    payload = models.JSONField()

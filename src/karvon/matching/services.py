@@ -120,6 +120,13 @@ def _rebuild_search_keys(person: Person) -> None:
     NameSearchKey.objects.bulk_create([NameSearchKey(person=person, key=k) for k in sorted(keys)])
 
 
+def _refresh_candidate_rows_on_commit(*person_ids: int) -> None:
+    """Rewrite the real-time matching rows once the change is committed (a stale row would only cost time)."""
+    from karvon.matching.candidates import refresh_candidate_features
+
+    transaction.on_commit(lambda: refresh_candidate_features(person_ids))
+
+
 def _move(model: Any, merged: Person, survivor: Person, *, unique: tuple[str, ...] = ()) -> list[int]:
     """Move the merged person's rows to the survivor, except those the survivor already has (kept behind)."""
     rows = list(model.objects.filter(person=merged))
@@ -192,6 +199,7 @@ def duplicate_merge(*, ctx: AccessContext, candidate_id: int, survivor_uuid: uui
         )
         _rebuild_search_keys(survivor)
         NameSearchKey.objects.filter(person=merged).delete()
+        _refresh_candidate_rows_on_commit(survivor.pk, merged.pk)
         candidate.status = CandidateStatus.MERGED
         candidate.decided_at, candidate.decided_by, candidate.decision_note = ctx.now, ctx.user, note.strip()
         candidate.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
@@ -269,6 +277,7 @@ def merge_undo(*, ctx: AccessContext, merge_id: int) -> Merge:
         )
         _rebuild_search_keys(survivor)
         _rebuild_search_keys(merged)
+        _refresh_candidate_rows_on_commit(survivor.pk, merged.pk)
         merge.undone_at, merge.undone_by = ctx.now, ctx.user
         merge.save(update_fields=["undone_at", "undone_by"])
         DuplicateCandidate.objects.filter(pk=merge.candidate_id).update(

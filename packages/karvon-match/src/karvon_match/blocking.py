@@ -6,7 +6,7 @@ from karvon_match.features import NameFeatures, PersonFeatures, PersonRecord, pe
 from karvon_match.structure import gendered_stem
 
 # Keys are stored beside records, like search keys: bump when the key recipe changes, and rebuild.
-BLOCKING_KEY_VERSION = 1
+BLOCKING_KEY_VERSION = 2
 
 
 def _family_words(names: NameFeatures) -> set[str]:
@@ -22,8 +22,9 @@ def _years(features: PersonFeatures) -> list[int]:
     year = features.birth.year
     if year is None:
         return []
-    # An estimated year is often a year out in the other record.
-    return [year - 1, year, year + 1] if features.birth.precision == "estimated" else [year]
+    # An estimated year, or a year written alone (or as 1 January), is often a year out in the other record:
+    # ages are estimated, and a year of birth computed from an age is off by one for half the year.
+    return [year - 1, year, year + 1] if features.birth.precision in ("estimated", "year") else [year]
 
 
 def blocking_keys(record: PersonRecord | PersonFeatures) -> frozenset[str]:

@@ -223,8 +223,28 @@ def _name_field(field: str, outcome: _NameOutcome, extra: str = "") -> FieldComp
     b_text = outcome.b.text if outcome.b is not None else ""
     tf_tokens: tuple[str, ...] = ()
     if level <= SKELETON and outcome.a is not None:
-        tf_tokens = tuple(t.folded for t in outcome.a.tokens)
+        tf_tokens = tf_keys(outcome.a, field)
     return FieldComparison(field, NAME_LEVELS[level], a_text, b_text, note, tf_tokens)
+
+
+# Term-frequency namespace of each field's skeleton counts (`TermFrequencies`): a word is counted in the
+# field it was written in, as Splink counts a value per column (Ahmad as a given name says nothing of how
+# common Ahmadi is as a family name, though the two share a skeleton).
+TF_NAMESPACES = {GIVEN_NAME: "g:s", FAMILY_NAME: "f:s", PATRONYMIC: "pa:s", PLACE_OF_BIRTH: "pl:s"}
+
+
+def tf_keys(spelling: Spelling, field: str) -> tuple[str, ...]:
+    """Term-frequency keys of a spelling's words in `field`: their consonant skeletons.
+
+    The frequency of a name is that of all its spellings in every script: Muhammad, Мухаммад and محمد
+    fold to different Latin words but share one skeleton, so counting folded words would make a name
+    look rare in the script it is least often written in. The skeleton's count is the name's (and of
+    the few names sharing its consonants: an overestimate, which errs towards caution).
+    """
+    namespace = TF_NAMESPACES.get(field)
+    if namespace is None:
+        return ()
+    return tuple(f"{namespace}:{min(t.skeletons)}" for t in spelling.tokens if t.skeletons)
 
 
 def _simple(field: str, a: str | None, b: str | None) -> FieldComparison:

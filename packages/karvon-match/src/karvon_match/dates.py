@@ -10,13 +10,19 @@ PRECISIONS = ("exact", "month", "year", "estimated", "unknown")
 EXACT = "exact"
 DAY_MONTH_SWAP = "day_month_swap"
 MONTH_AGREES = "month_agrees"
+NEAR = "near"
 YEAR_AGREES = "year_agrees"
 WITHIN_1_YEAR = "within_1_year"
+MONTHS_APART = "months_apart"
 WITHIN_3_YEARS = "within_3_years"
 DIFFERS = "differs"
 MISSING = "missing"
-BIRTH_DATE_LEVELS = (EXACT, DAY_MONTH_SWAP, MONTH_AGREES, YEAR_AGREES, WITHIN_1_YEAR, WITHIN_3_YEARS, DIFFERS,
-                     MISSING)  # fmt: skip
+BIRTH_DATE_LEVELS = (EXACT, DAY_MONTH_SWAP, MONTH_AGREES, NEAR, YEAR_AGREES, WITHIN_1_YEAR, MONTHS_APART,
+                     WITHIN_3_YEARS, DIFFERS, MISSING)  # fmt: skip
+# Two full dates this close are one date written with a slip (a mistyped day, a calendar conversion off
+# by days); further apart within a year they are two different dates, unlike a year-only date one year
+# off, which is what an estimated age gives.
+NEAR_DAYS = 31
 
 # Registers that must enter a date put 1 January when only the year is known; such a date says no more
 # than its year.
@@ -74,8 +80,13 @@ def compare_birth_dates(a: BirthDateFeatures, b: BirthDateFeatures) -> tuple[str
         if da.year == db.year and da.month == db.month:
             return MONTH_AGREES, f"year and month agree, day differs ({shown})"
         days = abs((da - db).days)
+        one_part = da.day == db.day and (
+            da.year == db.year or (da.month == db.month and abs(da.year - db.year) == 1)
+        )
+        if days <= NEAR_DAYS or one_part:
+            return NEAR, f"one part differs or days apart ({shown})"
         if days <= 366:
-            return WITHIN_1_YEAR, f"within 1 year ({shown})"
+            return MONTHS_APART, f"months apart ({shown})"
         if days <= 3 * 366:
             return WITHIN_3_YEARS, f"within 3 years ({shown})"
         return DIFFERS, f"differ ({shown})"

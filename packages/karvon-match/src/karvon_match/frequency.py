@@ -25,13 +25,16 @@ class TermFrequencies:
 
     counts: Mapping[str, int]
     total: int
-    _floor: float = field(init=False, repr=False)
+    # Words of other namespaces (``s:`` skeletons, ``p:`` places, ``p:s:`` place skeletons) are counted
+    # against their own total, so adding them does not dilute the frequency of plain name words.
+    totals: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.total <= 0:
             raise ValueError("a term-frequency table needs at least one word")
         object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
-        object.__setattr__(self, "_floor", max(1.0 / self.total, MIN_FREQUENCY))
+        totals = {k: int(v) for k, v in self.totals.items() if int(v) > 0}
+        object.__setattr__(self, "totals", MappingProxyType(totals))
 
     @classmethod
     def from_tokens(cls, folded_tokens: Iterable[str]) -> TermFrequencies:
@@ -47,8 +50,19 @@ class TermFrequencies:
         )
 
     def frequency(self, folded_token: str) -> float:
-        """Share of the corpus that is this folded word (at least one occurrence's worth)."""
-        return max(self.counts.get(folded_token, 0) / self.total, self._floor)
+        """Share of the corpus that is this folded word (at least one occurrence's worth).
+
+        A namespaced key (``s:mhmd``) is a share of its namespace's words when that total is known.
+        """
+        total = self.total
+        if ":" in folded_token and self.totals:
+            total = self.totals.get(folded_token.rpartition(":")[0], total)
+        return min(max(self.counts.get(folded_token, 0) / total, 1.0 / total, MIN_FREQUENCY), 1.0)
+
+    def covers(self, folded_tokens: Iterable[str]) -> bool:
+        """Whether this table counted the namespaces of these keys (a table from before skeletons and
+        places were counted does not know ``s:`` keys: they get no adjustment rather than a made-up one)."""
+        return all(":" not in t or t.rpartition(":")[0] in self.totals for t in folded_tokens)
 
     def u_probability(self, folded_tokens: Iterable[str]) -> float:
         """Chance that a random record agrees on all these words: the product of their frequencies."""
@@ -58,9 +72,13 @@ class TermFrequencies:
         return max(u, MIN_FREQUENCY)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "counts": dict(self.counts)}
+        found: dict[str, Any] = {"total": self.total, "counts": dict(self.counts)}
+        if self.totals:
+            found["totals"] = dict(self.totals)
+        return found
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TermFrequencies:
         counts = {str(k): int(v) for k, v in data["counts"].items()}
-        return cls(counts, int(data.get("total", sum(counts.values()))))
+        totals = {str(k): int(v) for k, v in (data.get("totals") or {}).items()}
+        return cls(counts, int(data.get("total", sum(counts.values()))), totals)

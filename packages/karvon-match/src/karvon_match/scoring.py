@@ -23,8 +23,12 @@ from karvon_match.compare import (
 from karvon_match.frequency import TermFrequencies
 
 WEIGHTS_FORMAT_VERSION = 1
-# Levels whose u-probability is replaced by the agreed words' term frequency when one is given.
-TF_ADJUSTED_LEVELS = frozenset({"exact", "transliterated"})
+# Levels whose u-probability is replaced by the agreed words' term frequency when one is given: every level
+# at which the words themselves agree (a consonant skeleton too: Arabic-script محمد agrees with Muhammad
+# only there, and must count no more than Muhammad does).
+TF_ADJUSTED_LEVELS = frozenset({"exact", "transliterated", "skeleton"})
+# Fields whose agreement is weighted by term frequency: the names.
+TF_FIELDS = NAME_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +89,8 @@ _DEFAULT_PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
                              differs=(0.07, 0.9)),
     BIRTH_DATE: {
         "exact": (0.55, 0.00008), "day_month_swap": (0.03, 0.00003), "month_agrees": (0.05, 0.001),
-        "year_agrees": (0.2, 0.02), "within_1_year": (0.08, 0.04), "within_3_years": (0.05, 0.08),
-        "differs": (0.04, 0.86),
+        "near": (0.03, 0.0006), "year_agrees": (0.2, 0.02), "within_1_year": (0.08, 0.04),
+        "months_apart": (0.01, 0.03), "within_3_years": (0.03, 0.08), "differs": (0.02, 0.86),
     },
     SEX: {"exact": (0.97, 0.5), "differs": (0.03, 0.5)},
     NATIONALITY: {"exact": (0.92, 0.6), "differs": (0.08, 0.4)},
@@ -98,6 +102,26 @@ _DEFAULT_PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
 }
 # fmt: on
 DEFAULT_PRIOR = 1e-4
+
+
+def tf_shares(fields: Mapping[str, Mapping[str, LevelWeights]]) -> dict[tuple[str, str], float]:
+    """For each term-frequency-adjusted level, its share of the field's agreement among random pairs.
+
+    Splink's adjustment replaces a level's u by the value's frequency f, which is right for a single
+    "exact" level. Here one name agrees at one of several levels (identical, transliterated, same
+    skeleton) depending on the scripts it was written in; a random record with the same name agrees at
+    *this* level with probability f times the level's share of all such agreement, sum of u over those
+    levels. Without the share, every agreement would count as if it were the only way to agree, and the
+    name would weigh less than it should (by 1-2 bits a field).
+    """
+    shares: dict[tuple[str, str], float] = {}
+    for name, levels in fields.items():
+        adjusted = {label: w.u for label, w in levels.items() if w.tf_adjustment_weight and w.u}
+        total = sum(u for u in adjusted.values() if u is not None)
+        for label, u in adjusted.items():
+            if u is not None and total > 0:
+                shares[(name, label)] = u / total
+    return shares
 
 
 @dataclass(frozen=True)
@@ -113,6 +137,7 @@ class MatchWeights:
     prior: float
     fields: Mapping[str, Mapping[str, LevelWeights]]
     _table: Mapping[tuple[str, str], LevelWeights] = field(init=False, repr=False, compare=False)
+    _tf_shares: Mapping[tuple[str, str], float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.prior < 1.0:
@@ -121,6 +146,7 @@ class MatchWeights:
         object.__setattr__(self, "fields", fields)
         table = {(f, level): w for f, levels in fields.items() for level, w in levels.items()}
         object.__setattr__(self, "_table", MappingProxyType(table))
+        object.__setattr__(self, "_tf_shares", MappingProxyType(tf_shares(fields)))
 
     @property
     def prior_weight(self) -> float:
@@ -129,11 +155,15 @@ class MatchWeights:
     def level(self, field_name: str, level: str) -> LevelWeights | None:
         return self._table.get((field_name, level))
 
+    def tf_share(self, field_name: str, level: str) -> float:
+        """The share of a field's term-frequency-adjusted agreement that happens at `level` (see `tf_shares`)."""
+        return self._tf_shares.get((field_name, level), 1.0)
+
     @classmethod
     def default(cls) -> MatchWeights:
         fields = {
             name: {
-                level: LevelWeights(m, u, 1.0 if name in NAME_FIELDS and level in TF_ADJUSTED_LEVELS else 0.0)
+                level: LevelWeights(m, u, 1.0 if name in TF_FIELDS and level in TF_ADJUSTED_LEVELS else 0.0)
                 for level, (m, u) in levels.items()
             }
             | {"missing": LevelWeights(None, None, is_null=True)}
@@ -210,9 +240,11 @@ def score(comparison: Comparison, weights: MatchWeights = DEFAULT_WEIGHTS,
             continue
         weight = level_weights.log2_bayes_factor
         if (tf is not None and level_weights.tf_adjustment_weight and result.tf_tokens
-                and level_weights.u is not None):  # fmt: skip
+                and level_weights.u is not None and tf.covers(result.tf_tokens)):  # fmt: skip
             # Splink's term-frequency adjustment: multiply the Bayes factor by (u / u_tf) ** weight.
-            u_tf = tf.u_probability(result.tf_tokens)
+            u_tf = max(
+                tf.u_probability(result.tf_tokens) * weights.tf_share(result.field, result.level), 1e-12
+            )
             weight += level_weights.tf_adjustment_weight * math.log2(level_weights.u / u_tf)
         total += weight
         per_field.append(FieldScore(result.field, result.level, weight, result.reason))
