@@ -11,8 +11,15 @@ from ninja import Field, Query, Router, Schema
 from karvon.api import api_context
 from karvon.statistics import selectors
 from karvon.statistics.contracts import ATTRIBUTION, LICENCE, RateRow, StatisticsQuery, StatisticsTable
-from karvon.statistics.exports import data_structure_definition, table_csv, table_sdmx_csv
+from karvon.statistics.exports import (
+    XLSX_CONTENT_TYPE,
+    data_structure_definition,
+    table_csv,
+    table_sdmx_csv,
+    table_xlsx,
+)
 from karvon.statistics.rates import DecisionCounts, rates_of
+from karvon.statistics.report import meeting_report_pdf
 
 router = Router(tags=["statistics"])
 
@@ -29,7 +36,7 @@ class StatisticsParams(Schema):
     coo_all: bool = Field(False, description="One row per country of origin")
     coa_all: bool = Field(False, description="One row per country of asylum")
     source: Literal["unhcr", "national"] = "unhcr"
-    format: Literal["json", "csv", "sdmx-csv"] = "json"
+    format: Literal["json", "csv", "sdmx-csv", "xlsx"] = "json"
     first_instance: bool = Field(False, description="Rates from first-instance decisions only")
 
     def query(self) -> StatisticsQuery:
@@ -53,7 +60,7 @@ def _rate(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _download(body: str, *, content_type: str, file_name: str) -> HttpResponse:
+def _download(body: str | bytes, *, content_type: str, file_name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
@@ -92,6 +99,12 @@ def _answer(table: StatisticsTable, fmt: str) -> HttpResponse | dict[str, Any]:
             table_sdmx_csv(table),
             content_type="application/vnd.sdmx.data+csv; version=2.0.0",
             file_name=f"{name}.sdmx.csv",
+        )
+    if fmt == "xlsx":
+        return _download(
+            table_xlsx(table, threshold=selectors.disclosure_threshold()),
+            content_type=XLSX_CONTENT_TYPE,
+            file_name=f"{name}.xlsx",
         )
     return {
         "page": 1,
@@ -134,6 +147,21 @@ def structure(request: HttpRequest, dataset: Dataset) -> HttpResponse:
     )
     return HttpResponse(
         data_structure_definition(name, table.dimensions, table.measures), content_type="application/xml"
+    )
+
+
+class ReportParams(Schema):
+    year: int = Field(..., description="The year of the report")
+    source: Literal["unhcr", "national"] = Field("unhcr", description="Source of origins and sex and age")
+
+
+@router.get("/report/", summary="The printable meeting report (PDF) of one year for the node's state")
+def report(request: HttpRequest, params: Query[ReportParams]) -> HttpResponse:
+    data = selectors.statistics_report(api_context(request), year=params.year, source=params.source)
+    return _download(
+        meeting_report_pdf(data, year=params.year),
+        content_type="application/pdf",
+        file_name=f"statistics-{data.state}-{params.year}.pdf",
     )
 
 

@@ -1,14 +1,24 @@
-"""Downloads: CSV, SDMX-CSV 2.0 and the SDMX data structure definition that names each dimension and measure."""
+"""Downloads: CSV, XLSX, SDMX-CSV 2.0 and the SDMX data structure definition that names each dimension and measure."""
 
 from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
+
+from django.utils.translation import gettext as _
+
+# openpyxl ships no type information and no stubs package is pinned; its use is confined to table_xlsx.
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from karvon.statistics.contracts import ATTRIBUTION, LICENCE, StatisticsTable
 
 AGENCY = "KARVON"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VERSION = "1.0"
 
 DIMENSION_NAMES = {
@@ -55,30 +65,85 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _columns(table: StatisticsTable) -> tuple[list[str], list[str]]:
+    """The CSV's and the workbook's columns: dimensions, country names, measures, then suppressed and source."""
+    named = [d.replace("_iso", "_name") for d in table.dimensions if d in {"coo_iso", "coa_iso"}]
+    return [*table.dimensions, *named, *table.measures, "suppressed", "source"], named
+
+
+def _values(table: StatisticsTable, row: dict[str, Any], named: list[str], label: str) -> list[object]:
+    return [
+        *(row.get(d) for d in table.dimensions),
+        *(row.get(n) for n in named),
+        *(row.get(m) for m in table.measures),
+        " ".join(row.get("suppressed", [])),
+        label,
+    ]
+
+
 def table_csv(table: StatisticsTable) -> str:
     """UNHCR's column names; a hidden or not-applicable count is empty and the suppressed column says which."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    named = [d for d in table.dimensions if d in {"coo_iso", "coa_iso"}]
-    header = [
-        *table.dimensions,
-        *(d.replace("_iso", "_name") for d in named),
-        *table.measures,
-        "suppressed",
-        "source",
-    ]
+    header, named = _columns(table)
     writer.writerow(header)
     label = source_label(table)
     for row in table.rows:
-        writer.writerow(
-            [
-                *(_cell(row.get(d)) for d in table.dimensions),
-                *(_cell(row.get(d.replace("_iso", "_name"))) for d in named),
-                *(_cell(row.get(m)) for m in table.measures),
-                " ".join(row.get("suppressed", [])),
-                label,
-            ]
-        )
+        writer.writerow([_cell(value) for value in _values(table, row, named, label)])
+    return out.getvalue()
+
+
+def _text_cell(sheet: Worksheet, row: int, column: int, value: object) -> None:
+    """Numbers stay numbers; text is forced to text, so that a value starting with "=" is never a formula."""
+    cell = sheet.cell(
+        row=row, column=column, value=value if isinstance(value, int | float | Decimal) else None
+    )
+    if value is None or isinstance(value, int | float | Decimal):
+        return
+    cell.value = str(value)
+    cell.data_type = "s"
+
+
+def table_xlsx(table: StatisticsTable, *, threshold: int) -> bytes:
+    """The CSV's columns and rows in a first sheet (hidden counts blank, named in "suppressed"), and the source,
+    licence, notes and disclosure threshold in a second."""
+    workbook = Workbook()
+    data: Worksheet = workbook.active
+    data.title = table.dataset[:31]
+    header, named = _columns(table)
+    for column, name in enumerate(header, start=1):
+        _text_cell(data, 1, column, name)
+        data.cell(row=1, column=column).font = Font(bold=True)
+    data.freeze_panes = "A2"
+    label = source_label(table)
+    for number, row in enumerate(table.rows, start=2):
+        for column, value in enumerate(_values(table, row, named, label), start=1):
+            _text_cell(data, number, column, value)
+    about: Worksheet = workbook.create_sheet(_("About")[:31])
+    lines: list[tuple[str, object]] = [
+        (_("Dataset"), table.dataset),
+        (_("Source"), label),
+        (_("Licence"), LICENCE if table.source == "unhcr" else ""),
+        (
+            _("Disclosure control"),
+            _(
+                "Counts from 1 to %(below)s are hidden (blank cells, named in the column “suppressed”), "
+                "with other cells where totals would give them away. An empty cell without that mark is "
+                "not applicable."
+            )
+            % {"below": threshold - 1},
+        ),
+        (_("Threshold"), threshold),
+        *((_("Note"), note) for note in table.notes),
+    ]
+    for number, (key, value) in enumerate(lines, start=1):
+        _text_cell(about, number, 1, key)
+        about.cell(row=number, column=1).font = Font(bold=True)
+        _text_cell(about, number, 2, value)
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()
 
 

@@ -407,3 +407,8 @@ def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashb
         loaded=DataLoad.objects.filter(source=Source.UNHCR).exists(),
         processing=processing_times(year_from=year_from, year_to=year_to, threshold=threshold),
     )
+
+
+def statistics_report(ctx: AccessContext, *, year: int, source: str = Source.UNHCR) -> Dashboard:
+    """The dashboard's figures for one year, for the printable meeting report: the same disclosure control."""
+    return statistics_dashboard(ctx, query=StatisticsQuery(source=source, year_from=year, year_to=year))

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from karvon.registry.contracts import UnableToValidate
 from karvon.statistics import selectors
+from karvon.statistics.charts import dashboard_charts
 from karvon.statistics.contracts import StatisticsQuery
-from karvon.statistics.exports import table_csv, table_sdmx_csv
+from karvon.statistics.exports import XLSX_CONTENT_TYPE, table_csv, table_sdmx_csv, table_xlsx
+from karvon.statistics.report import meeting_report_pdf
 from karvon.web.access import access_required, request_context
 
 DOWNLOADABLE = {"population", "asylum_decisions", "asylum_applications", "demographics", "solutions", "flows"}
+FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"), ("sdmx-csv", "SDMX-CSV 2.0"))
+
+
+def _datasets() -> list[tuple[str, str]]:
+    return [
+        ("population", _("Population by type")),
+        ("asylum_applications", _("Asylum applications")),
+        ("asylum_decisions", _("Asylum decisions")),
+        ("demographics", _("Sex and age")),
+        ("solutions", _("Solutions")),
+        ("flows", _("Flows")),
+    ]
 
 
 def _year(text: str | None) -> int | None:
@@ -41,7 +56,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statistics/dashboard.html",
-        {"data": data, "params": request.GET, "query_string": request.GET.urlencode()},
+        {
+            "data": data,
+            "charts": dashboard_charts(data),
+            "formats": FORMATS,
+            "datasets": _datasets(),
+            "sources": ("unhcr", "national"),
+            "report_year": data.query.year_to,
+            "params": request.GET,
+            "query_string": request.GET.urlencode(),
+        },
     )
 
 
@@ -57,11 +81,40 @@ def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    body, content_type, suffix = (
-        (table_sdmx_csv(table), "application/vnd.sdmx.data+csv; version=2.0.0", "sdmx.csv")
-        if fmt == "sdmx-csv"
-        else (table_csv(table), "text/csv; charset=utf-8", "csv")
-    )
+    body: str | bytes
+    if fmt == "sdmx-csv":
+        body, content_type, suffix = (
+            table_sdmx_csv(table),
+            "application/vnd.sdmx.data+csv; version=2.0.0",
+            "sdmx.csv",
+        )
+    elif fmt == "xlsx":
+        body, content_type, suffix = (
+            table_xlsx(table, threshold=selectors.disclosure_threshold()),
+            XLSX_CONTENT_TYPE,
+            "xlsx",
+        )
+    else:
+        body, content_type, suffix = table_csv(table), "text/csv; charset=utf-8", "csv"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{dataset}-{table.source}.{suffix}"'
+    return response
+
+
+@access_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The printable meeting report of one year (default: the last full year) for the node's state."""
+    year = _year(request.GET.get("year")) or request_context(request).today.year - 1
+    try:
+        data = selectors.statistics_report(
+            request_context(request), year=year, source=request.GET.get("source", "unhcr") or "unhcr"
+        )
+    except UnableToValidate as error:
+        return HttpResponse(
+            "\n".join(f"{e.field}: {e.message}" for e in error.errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(meeting_report_pdf(data, year=year), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="statistics-{data.state}-{year}.pdf"'
     return response
