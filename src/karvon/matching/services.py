@@ -17,6 +17,7 @@ from karvon.accounts.roles import Capability
 from karvon.audit.services import audit_record
 from karvon.matching.models import CandidateStatus, DuplicateCandidate, Merge
 from karvon.matching.realtime import ScoredCandidate, records_of_people, scored_candidates
+from karvon.presence.services import person_presence_refresh
 from karvon.registry.contracts import FieldError, UnableToValidate
 from karvon.registry.index_keys import person_index_keys
 from karvon.registry.models import (
@@ -200,6 +201,8 @@ def duplicate_merge(*, ctx: AccessContext, candidate_id: int, survivor_uuid: uui
         _rebuild_search_keys(survivor)
         NameSearchKey.objects.filter(person=merged).delete()
         _refresh_candidate_rows_on_commit(survivor.pk, merged.pk)
+        # The merged record leaves the present-now counts; the survivor's registrations may have changed its office.
+        person_presence_refresh(person_ids=[survivor.pk, merged.pk], today=ctx.today)
         candidate.status = CandidateStatus.MERGED
         candidate.decided_at, candidate.decided_by, candidate.decision_note = ctx.now, ctx.user, note.strip()
         candidate.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
@@ -278,6 +281,7 @@ def merge_undo(*, ctx: AccessContext, merge_id: int) -> Merge:
         _rebuild_search_keys(survivor)
         _rebuild_search_keys(merged)
         _refresh_candidate_rows_on_commit(survivor.pk, merged.pk)
+        person_presence_refresh(person_ids=[survivor.pk, merged.pk], today=ctx.today)
         merge.undone_at, merge.undone_by = ctx.now, ctx.user
         merge.save(update_fields=["undone_at", "undone_by"])
         DuplicateCandidate.objects.filter(pk=merge.candidate_id).update(

@@ -199,3 +199,24 @@ def test_the_batch_run_over_the_registry_queues_the_pair_and_activates_its_model
     pair = DuplicateCandidate.objects.get()
     assert {pair.person_low_id, pair.person_high_id} == {first.pk, second.pk}
     assert pair.source == f"batch:{report.model_version}"
+
+
+def test_a_merge_takes_the_merged_record_out_of_the_presence_counts_and_an_undo_puts_it_back(
+    pair, users, ctx_for
+):
+    from karvon.presence.models import PresenceSummary
+    from karvon.presence.services import person_presence_refresh
+
+    first, second = pair
+    ctx = ctx_for(users["supervisor"])
+    person_presence_refresh(person_ids=[first.pk, second.pk], today=ctx.today)
+    assert PresenceSummary.objects.filter(person__in=[first, second]).count() == 2
+    candidate = DuplicateCandidate.objects.get()
+    merge = services.duplicate_merge(
+        ctx=ctx, candidate_id=candidate.pk, survivor_uuid=first.uuid, note="same"
+    )
+    assert list(
+        PresenceSummary.objects.filter(person__in=[first, second]).values_list("person_id", flat=True)
+    ) == [first.pk]
+    services.merge_undo(ctx=ctx, merge_id=merge.pk)
+    assert PresenceSummary.objects.filter(person__in=[first, second]).count() == 2
