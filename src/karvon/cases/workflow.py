@@ -144,6 +144,36 @@ SOLUTION_STATES = (
 )
 DEPARTURE_STATES = SOLUTION_STATES[3:]
 
+
+# Both determination procedures begin alike: an application lodged and registered, an interview scheduled
+# (and perhaps moved) and held.
+def _intake_states(protection: str) -> tuple[State, ...]:
+    return (
+        State("lodged", _("Application lodged"), protection=protection),
+        State("registered", _("Application registered"), protection=protection),
+        State("interview_scheduled", _("Interview scheduled"), protection=protection),
+        State("interviewed", _("Interviewed"), protection=protection),
+    )
+
+
+INTAKE_STEPS = (
+    Transition("register_application", _("Register the application"), _f("lodged"), "registered"),
+    Transition(
+        "schedule_interview",
+        _("Schedule the interview"),
+        _f("registered"),
+        "interview_scheduled",
+        requires=frozenset({Detail.INTERVIEW_AT}),
+    ),
+    Transition(
+        "reschedule_interview",
+        _("Reschedule the interview"),
+        _f("interview_scheduled"),
+        requires=frozenset({Detail.INTERVIEW_AT}),
+    ),
+    Transition("record_interview", _("Record the interview"), _f("interview_scheduled"), "interviewed"),
+)
+
 _ASYLUM_PENDING = _f(
     "lodged", "registered", "interview_scheduled", "interviewed", "assessed", "appeal_lodged"
 )
@@ -154,10 +184,7 @@ ASYLUM = Workflow(
     kind=CaseKind.ASYLUM,
     initial="lodged",
     states=_states(
-        State("lodged", _("Application lodged"), protection=ASYLUM_SEEKER),
-        State("registered", _("Application registered"), protection=ASYLUM_SEEKER),
-        State("interview_scheduled", _("Interview scheduled"), protection=ASYLUM_SEEKER),
-        State("interviewed", _("Interviewed"), protection=ASYLUM_SEEKER),
+        *_intake_states(ASYLUM_SEEKER),
         State("assessed", _("Assessed, awaiting decision"), protection=ASYLUM_SEEKER),
         State("recognised", _("Recognised as a Convention refugee"), protection=REFUGEE),
         State("complementary_protection", _("Complementary protection"), protection=COMPLEMENTARY_PROTECTION),
@@ -176,21 +203,7 @@ ASYLUM = Workflow(
         *SOLUTION_STATES,
     ),
     transitions=_transitions(
-        Transition("register_application", _("Register the application"), _f("lodged"), "registered"),
-        Transition(
-            "schedule_interview",
-            _("Schedule the interview"),
-            _f("registered"),
-            "interview_scheduled",
-            requires=frozenset({Detail.INTERVIEW_AT}),
-        ),
-        Transition(
-            "reschedule_interview",
-            _("Reschedule the interview"),
-            _f("interview_scheduled"),
-            requires=frozenset({Detail.INTERVIEW_AT}),
-        ),
-        Transition("record_interview", _("Record the interview"), _f("interview_scheduled"), "interviewed"),
+        *INTAKE_STEPS,
         Transition("complete_assessment", _("Complete the assessment"), _f("interviewed"), "assessed"),
         Transition(
             "recognise_refugee",
@@ -305,10 +318,7 @@ STATELESSNESS = Workflow(
     kind=CaseKind.STATELESSNESS,
     initial="lodged",
     states=_states(
-        State("lodged", _("Application lodged"), protection=STATELESSNESS_APPLICANT),
-        State("registered", _("Application registered"), protection=STATELESSNESS_APPLICANT),
-        State("interview_scheduled", _("Interview scheduled"), protection=STATELESSNESS_APPLICANT),
-        State("interviewed", _("Interviewed"), protection=STATELESSNESS_APPLICANT),
+        *_intake_states(STATELESSNESS_APPLICANT),
         State("recognised_stateless", _("Recognised as a stateless person"), protection=STATELESS),
         State("rejected", _("Rejected at first instance"), protection=STATELESSNESS_APPLICANT),
         State("appeal_lodged", _("Appeal lodged"), protection=STATELESSNESS_APPLICANT),
@@ -320,21 +330,7 @@ STATELESSNESS = Workflow(
         *SOLUTION_STATES,
     ),
     transitions=_transitions(
-        Transition("register_application", _("Register the application"), _f("lodged"), "registered"),
-        Transition(
-            "schedule_interview",
-            _("Schedule the interview"),
-            _f("registered"),
-            "interview_scheduled",
-            requires=frozenset({Detail.INTERVIEW_AT}),
-        ),
-        Transition(
-            "reschedule_interview",
-            _("Reschedule the interview"),
-            _f("interview_scheduled"),
-            requires=frozenset({Detail.INTERVIEW_AT}),
-        ),
-        Transition("record_interview", _("Record the interview"), _f("interview_scheduled"), "interviewed"),
+        *INTAKE_STEPS,
         Transition(
             "recognise_stateless",
             _("Recognise as a stateless person"),
