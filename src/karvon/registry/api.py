@@ -343,10 +343,8 @@ def person_register(request: HttpRequest, payload: PersonRegisterIn) -> Status[A
         )
     except UnableToValidate as exc:
         raise _as_body_paths(exc) from None
-    created = selectors.person_get_for_write(
-        ctx=ctx, person_uuid=person.uuid, capability=Capability.PERSON_REGISTER
-    )
-    return Status(201, PersonOut.of(created))
+    # The service returns the person as written, with their details: no second read.
+    return Status(201, PersonOut.of(person))
 
 
 @router.get(
@@ -413,7 +411,8 @@ def person_update(request: HttpRequest, person_uuid: uuid.UUID, payload: PersonU
         )
     except UnableToValidate as exc:
         raise _as_body_paths(exc) from None
-    return PersonOut.of(selectors.person_get_for_write(ctx=ctx, person_uuid=person.uuid))
+    # The service returns the record as saved (new version, details as written).
+    return PersonOut.of(person)
 
 
 @router.post("/households", response={201: HouseholdOut}, summary="Register a household met together")
@@ -462,10 +461,7 @@ def household_member_add(
         )
     except UnableToValidate as exc:
         raise _as_body_paths(exc, strip="member.") from None
-    created = selectors.person_get_for_write(
-        ctx=ctx, person_uuid=person.uuid, capability=Capability.PERSON_REGISTER
-    )
-    return Status(201, PersonOut.of(created))
+    return Status(201, PersonOut.of(person))
 
 
 @router.post(

@@ -1,5 +1,9 @@
 """Reads of personal data: every one takes the acting user, scopes to their offices and is audited."""
 
+# The search's SQL is built here from the models' table names and fixed fragments; every value the user typed
+# goes as a query parameter. Hence no S608 (string-built SQL) findings.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import re
@@ -10,6 +14,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from karvon.accounts.access import AccessContext, office_ids_in_scope
@@ -22,11 +27,13 @@ from karvon.registry.models import (
     IdentityDocument,
     NameSearchKey,
     Person,
+    PersonLanguage,
     PersonName,
+    PersonNationality,
     ProfileRecord,
     Registration,
 )
-from karvon_match import name_search_keys, query_search_keys
+from karvon_match import query_search_keys
 
 # Search ranks at most this many candidates; a broader query is asked to be refined.
 SEARCH_CANDIDATE_LIMIT = 500
@@ -49,11 +56,13 @@ def person_scope(*, ctx: AccessContext) -> QuerySet[Person]:
 
 
 def with_person_details(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People with their names (by part and position), nationalities, languages and documents (in the order
+    written: the registration's answer, built from the rows as written, is the same as any later read)."""
     return people.prefetch_related(
         Prefetch("names", queryset=PersonName.objects.order_by("part", "position")),
-        "nationalities",
-        "languages",
-        "documents",
+        Prefetch("nationalities", queryset=PersonNationality.objects.order_by("pk")),
+        Prefetch("languages", queryset=PersonLanguage.objects.order_by("pk")),
+        Prefetch("documents", queryset=IdentityDocument.objects.order_by("pk")),
     )
 
 
@@ -207,6 +216,71 @@ def person_card(person: Person, reasons: Iterable[str] = ()) -> PersonCard:
     )
 
 
+def person_cards(person_ids: list[int]) -> list[PersonCard]:
+    """The cards of these people, in this order: `person_card` of each as `with_person_details` loads them,
+    read as plain values in two queries (the people; their spellings, nationalities and documents), without
+    model instances or languages (a card does not show them)."""
+    if not person_ids:
+        return []
+    ids, ids_params = _in("person_id", person_ids)
+    people = {
+        row[0]: row
+        for row in _rows(
+            f"SELECT id, uuid, sex, birth_date, birth_date_precision FROM {Person._meta.db_table} WHERE "
+            + ids.replace("person_id", "id", 1),
+            ids_params,
+        )
+    }
+    # One list of rows (kind, person, sort keys, values): spellings by part and position, nationalities and
+    # documents in the order written.
+    details = _rows(
+        f"SELECT 0, person_id, part, position, text, script, is_primary FROM {PersonName._meta.db_table}"
+        f" WHERE {ids} UNION ALL"
+        f" SELECT 1, person_id, '', id, country, NULL, NULL FROM {PersonNationality._meta.db_table}"
+        f" WHERE {ids} UNION ALL"
+        f" SELECT 2, person_id, '', id, issuing_state, number, NULL FROM {IdentityDocument._meta.db_table}"
+        f" WHERE {ids} ORDER BY 1, 2, 3, 4",
+        ids_params * 3,
+    )
+    names: dict[int, list[tuple[str, str, str, bool]]] = {pk: [] for pk in people}
+    nationalities: dict[int, list[str]] = {pk: [] for pk in people}
+    documents: dict[int, list[str]] = {pk: [] for pk in people}
+    for kind, person_id, part, _, first, second, is_primary in details:
+        if kind == 0:
+            names[person_id].append((part, first, second, bool(is_primary)))
+        elif kind == 1:
+            nationalities[person_id].append(first)
+        else:
+            documents[person_id].append(f"{first} {second}")
+    cards: list[PersonCard] = []
+    for pk in person_ids:
+        if pk not in people:
+            continue
+        _, person_uuid, sex, birth_date, precision = people[pk]
+        spellings = names[pk]
+
+        def primary(part: str, spellings: list[tuple[str, str, str, bool]] = spellings) -> str:
+            return next((text for p, text, _, is_primary in spellings if p == part and is_primary), "")
+
+        cards.append(
+            PersonCard(
+                uuid=person_uuid if isinstance(person_uuid, uuid.UUID) else uuid.UUID(person_uuid),
+                given=primary("given"),
+                family=primary("family"),
+                patronymic=primary("patronymic"),
+                other_spellings=tuple(
+                    (text, script) for _, text, script, is_primary in spellings if not is_primary
+                ),
+                sex=sex,
+                birth_date=_as_date(birth_date),
+                birth_date_precision=precision,
+                nationalities=tuple(nationalities[pk]),
+                documents=tuple(documents[pk]),
+            )
+        )
+    return cards
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     name_tokens: list[frozenset[str]]
@@ -242,63 +316,141 @@ def parse_search_text(text: str) -> ParsedQuery:
     return ParsedQuery(name_tokens, documents, birth_date, birth_year)
 
 
-def _search_candidates(
-    ctx: AccessContext, query: SearchQuery, ids: tuple[int, int] | None = None
-) -> QuerySet[Person] | None:
-    """The people a query matches; with `ids` (lowest, highest), only those whose ids are in that range."""
-    parsed = parse_search_text(query.text)
-    people = person_scope(ctx=ctx)
+@dataclass(frozen=True)
+class _CandidateSql:
+    """The people a search matches: `FROM registry_person p {joins} WHERE {where}` with `params`, and the
+    expression (with `folded_params`) that counts the query's words of which the person has a folded ("f:") key.
+    """
+
+    joins: str
+    where: str
+    params: list[Any]
+    folded: str
+    folded_params: list[Any]
+
+    def select(self, columns: str, params: list[Any] | None = None, tail: str = "") -> tuple[str, list[Any]]:
+        return (
+            f"SELECT {columns} FROM {Person._meta.db_table} p {self.joins} WHERE {self.where}{tail}",
+            [*(params or []), *self.params],
+        )
+
+
+def _in(column: str, values: Iterable[Any]) -> tuple[str, list[Any]]:
+    """`column` is one of `values`: one array parameter on PostgreSQL (a list of 500 ids is one value to pass,
+    not 500), a list of placeholders elsewhere."""
+    items = list(values)
+    if len(items) == 1:
+        # As the ORM's IN (x): a plain equality, which the planner estimates better than ANY of an array.
+        return f"{column} = %s", items
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [items]
+    return f"{column} IN ({', '.join(['%s'] * len(items))})", items
+
+
+def _search_sql(
+    offices: frozenset[int], query: SearchQuery, parsed: ParsedQuery, ids: tuple[int, int] | None
+) -> _CandidateSql | None:
+    """The people a query matches, among the current people registered in `offices`; with `ids` (lowest,
+    highest), only those whose ids are in that range. None when the text gives nothing to search by."""
+    keys_table = NameSearchKey._meta.db_table
+    # The conditions come in the order the ORM wrote them: PostgreSQL's estimates (and so its plans) depend on
+    # the order in which it pulls up the subqueries, the scope first.
+    scope, params = _in("r.office_id", sorted(offices))
+    where = [
+        f"EXISTS (SELECT 1 FROM {Registration._meta.db_table} r WHERE r.person_id = p.id AND {scope})",
+        "p.merged_into_id IS NULL",
+    ]
+    join_params: list[Any] = []
+    folded_params: list[Any] = []
     # The range goes into every subquery too: each then reads only its own index entries within it.
-    in_range = {} if ids is None else {"person_id__gte": ids[0], "person_id__lte": ids[1]}
+    in_range = "" if ids is None else " AND {column} BETWEEN %s AND %s"
+    range_params: list[Any] = [] if ids is None else [ids[0], ids[1]]
     if ids is not None:
-        people = people.filter(pk__range=ids)
+        where.append("p.id BETWEEN %s AND %s")
+        params += range_params
     constrained = False
-    # Every word must match: one subquery of nested ones (people with the last word's keys, among them those
-    # with the one before...), so the database intersects the words' keys before it looks at the people.
-    named: QuerySet[NameSearchKey, Any] | None = None
-    for keys in reversed(parsed.name_tokens):
-        matching = NameSearchKey.objects.filter(key__in=keys, **in_range)
-        if named is not None:
-            matching = matching.filter(person_id__in=named)
-        named = matching.values("person_id")
-    if named is not None:
-        people = people.filter(pk__in=named)
+    folded = "0"
+    if parsed.name_tokens:
+        # Every word must match: one subquery of nested ones (people with the last word's keys, among them those
+        # with the one before...), so the database intersects the words' keys before it looks at the people.
+        named, named_params = "", list[Any]()
+        for token in reversed(parsed.name_tokens):
+            condition, values = _in("k.key", sorted(token))
+            inner = f" AND k.person_id IN ({named})" if named else ""
+            named = (
+                f"SELECT k.person_id FROM {keys_table} k WHERE {condition}"
+                + in_range.format(column="k.person_id")
+                + inner
+            )
+            named_params = [*values, *range_params, *named_params]
+        where.append(f"p.id IN ({named})")
+        params += named_params
+        # Which words the person has a folded key of (for the ranking): probed only for the people found.
+        agree: list[str] = []
+        for token in parsed.name_tokens:
+            folded_keys = sorted(key for key in token if key.startswith("f:"))
+            if folded_keys:
+                condition, values = _in("a.key", folded_keys)
+                # A scalar subquery, probed row by row (an EXISTS here may be planned as a hash of every
+                # person with the key).
+                agree.append(
+                    f"COALESCE((SELECT 1 FROM {keys_table} a WHERE a.person_id = p.id AND {condition} LIMIT 1), 0)"
+                )
+                folded_params += values
+        folded = " + ".join(agree) or "0"
         constrained = True
     for number in parsed.document_numbers:
-        people = people.filter(
-            pk__in=IdentityDocument.objects.filter(number_normalised=number, **in_range).values("person_id")
+        where.append(
+            f"p.id IN (SELECT d.person_id FROM {IdentityDocument._meta.db_table} d WHERE d.number_normalised = %s"
+            + in_range.format(column="d.person_id")
+            + ")"
         )
+        params += [number, *range_params]
         constrained = True
-    if parsed.birth_date:
-        people = people.filter(birth_date__year=parsed.birth_date.year)
-        constrained = True
-    year = parsed.birth_year or query.birth_year
-    if year:
-        people = people.filter(birth_date__year=year)
-        constrained = True
+    for year in (
+        parsed.birth_date.year if parsed.birth_date else None,
+        parsed.birth_year or query.birth_year,
+    ):
+        if year:
+            where.append("p.birth_date BETWEEN %s AND %s")
+            params += [f"{year:04d}-01-01", f"{year:04d}-12-31"]
+            constrained = True
     if query.sex:
-        people = people.filter(sex=query.sex)
+        where.append("p.sex = %s")
+        params.append(query.sex)
+    # The nationality and office filters join their tables, as the ORM's filters across relations did (the
+    # planner may then start from them); a person registered twice at the office is listed twice, as before.
+    joins: list[str] = []
     if query.nationality:
-        people = people.filter(nationalities__country=query.nationality)
+        joins.append(f"JOIN {PersonNationality._meta.db_table} n ON n.person_id = p.id AND n.country = %s")
+        join_params.append(query.nationality)
     if query.office_id:
-        people = people.filter(registrations__office_id=query.office_id)
+        joins.append(f"JOIN {Registration._meta.db_table} o ON o.person_id = p.id AND o.office_id = %s")
+        join_params.append(query.office_id)
     if not constrained and query.text.strip():
         return None
-    return people
+    return _CandidateSql(
+        joins=" ".join(joins),
+        where=" AND ".join(where),
+        params=[*join_params, *params],
+        folded=folded,
+        folded_params=folded_params,
+    )
 
 
-def _rank_of(pk: int, birth_date: date | None, keys: set[str], parsed: ParsedQuery) -> tuple[int, int]:
-    folded = sum(1 for token in parsed.name_tokens if any(k.startswith("f:") and k in keys for k in token))
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _rank_of(pk: int, birth_date: date | None, folded: int, parsed: ParsedQuery) -> tuple[int, int]:
+    """Spelling-exact ("f:" folded) agreement outranks skeleton-only agreement; a full date outranks a year.
+
+    `folded` is the number of the query's words of which the person has a folded key; newer people first among
+    equals."""
     date_agrees = 1 if parsed.birth_date and birth_date == parsed.birth_date else 0
     return (folded + date_agrees, pk)
-
-
-def _rank(person: Person, parsed: ParsedQuery) -> tuple[int, int]:
-    """Spelling-exact ("f:" folded) agreement outranks skeleton-only agreement; a full date outranks a year."""
-    keys: set[str] = set()
-    for name in person.names.all():
-        keys |= name_search_keys(name.text)
-    return _rank_of(person.pk, person.birth_date, keys, parsed)
 
 
 # The newest candidates are looked for in id ranges, newest first: a first narrow one, then wider ones while
@@ -308,23 +460,29 @@ SEARCH_RANGE_GROWTH = 4
 SEARCH_RANGE_OVERSHOOT = 4
 
 
-def _newest_candidates(ctx: AccessContext, query: SearchQuery, limit: int) -> list[tuple[int, date | None]]:
-    """(id, date of birth) of the `limit` candidates with the highest ids, highest first.
+def _newest_candidates(
+    offices: frozenset[int], query: SearchQuery, limit: int, parsed: ParsedQuery
+) -> list[tuple[int, date | None, int]]:
+    """(id, date of birth, words agreeing by a folded key) of the `limit` candidates with the highest ids,
+    highest first.
 
-    The same rows as `_search_candidates(...).order_by("-pk")[:limit]`, found range by range from the newest
-    ids. A name's keys match tens of thousands of people: asking for all of them and sorting, or walking the
-    people backwards until enough match (what a LIMIT makes PostgreSQL do, badly when the estimate of the
-    matches is off), costs far more than taking every match of a few ranges, and sorting those here.
+    The same people as the `limit` highest ids of all matches, found range by range from the newest ids. A
+    name's keys match tens of thousands of people: asking for all of them and sorting, or walking the people
+    backwards until enough match (what a LIMIT makes PostgreSQL do, badly when the estimate of the matches is
+    off), costs far more than taking every match of a few ranges, and sorting those here.
     """
-    highest = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
-    rows: list[tuple[int, date | None]] = []
+    rows: list[tuple[int, date | None, int]] = []
+    if not offices:
+        return rows
+    highest = _rows(f"SELECT MAX(id) FROM {Person._meta.db_table}", [])[0][0]
     width = SEARCH_FIRST_RANGE
     while highest is not None and highest >= 1 and len(rows) < limit:
         lowest = max(1, highest - width + 1)
-        candidates = _search_candidates(ctx, query, ids=(lowest, highest))
+        candidates = _search_sql(offices, query, parsed, (lowest, highest))
         if candidates is None:
             break
-        found = list(candidates.values_list("pk", "birth_date"))
+        sql, params = candidates.select(f"p.id, p.birth_date, {candidates.folded}", candidates.folded_params)
+        found = [(pk, _as_date(birth), int(folded)) for pk, birth, folded in _rows(sql, params)]
         found.sort(key=itemgetter(0), reverse=True)
         rows += found
         expected_in_rest = len(found) / (highest - lowest + 1) * (lowest - 1)
@@ -334,43 +492,38 @@ def _newest_candidates(ctx: AccessContext, query: SearchQuery, limit: int) -> li
     return rows[:limit]
 
 
+def _as_date(value: Any) -> date | None:
+    # SQLite hands raw SQL's dates back as text.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def person_search(*, ctx: AccessContext, query: SearchQuery, page_size: int) -> PersonPage:
     """The one search box: names in any script or spelling, document numbers, dates of birth; audited."""
     parsed = parse_search_text(query.text)
-    candidates = _search_candidates(ctx, query)
-    if candidates is None:
-        return PersonPage(cards=[], page=1, page_count=1, total=0, total_is_capped=False)
+    offices = office_ids_in_scope(ctx, Capability.PERSON_VIEW)
     if parsed.name_tokens or parsed.birth_date:
-        # Rank a bounded candidate set in Python by `_rank`'s rule, on plain values: only the page shown is
-        # loaded with its details.
-        rows = _newest_candidates(ctx, query, SEARCH_CANDIDATE_LIMIT + 1)
+        # Rank a bounded candidate set by `_rank`'s rule, on plain values read with the candidates (the words
+        # whose folded keys a person has come from the stored keys, which are exactly those of the person's
+        # spellings: every write of names rebuilds them); only the page shown is loaded with its details.
+        rows = _newest_candidates(offices, query, SEARCH_CANDIDATE_LIMIT + 1, parsed)
         capped = len(rows) > SEARCH_CANDIDATE_LIMIT
-        births = dict(rows[:SEARCH_CANDIDATE_LIMIT])
-        # The folded keys of the query that each candidate has. The stored keys are those of the person's
-        # spellings (every write of names rebuilds them, and the candidates were found by them), so this is
-        # what `_rank` computes from the names, read from the index instead of recomputed for ~3,000 spellings.
-        keys: dict[int, set[str]] = {pk: set() for pk in births}
-        folded = {key for token in parsed.name_tokens for key in token if key.startswith("f:")}
-        if folded:
-            agreeing = NameSearchKey.objects.filter(person_id__in=births, key__in=folded)
-            for person_id, key in agreeing.values_list("person_id", "key"):
-                keys[person_id].add(key)
-        ranked = sorted(births, key=lambda pk: _rank_of(pk, births[pk], keys[pk], parsed), reverse=True)
+        candidates_of = {pk: (birth, folded) for pk, birth, folded in rows[:SEARCH_CANDIDATE_LIMIT]}
+        ranked = sorted(candidates_of, key=lambda pk: _rank_of(pk, *candidates_of[pk], parsed), reverse=True)
         total = len(ranked)
         page_count = max(1, -(-total // page_size))
         page = min(max(1, query.page), page_count)
         shown = ranked[(page - 1) * page_size : page * page_size]
-        details = {p.pk: p for p in with_person_details(Person.objects.filter(pk__in=shown))}
-        people = [details[pk] for pk in shown]
     else:
-        total = candidates.count()
+        candidates = _search_sql(offices, query, parsed, None) if offices else None
+        if candidates is None:
+            return PersonPage(cards=[], page=1, page_count=1, total=0, total_is_capped=False)
+        total = _rows(*candidates.select("COUNT(*)"))[0][0]
         capped = False
         page_count = max(1, -(-total // page_size))
         page = min(max(1, query.page), page_count)
-        people = list(
-            with_person_details(candidates.order_by("-pk"))[(page - 1) * page_size : page * page_size]
-        )
-    cards = [person_card(p) for p in people]
+        sql, params = candidates.select("p.id", tail=" ORDER BY p.id DESC LIMIT %s OFFSET %s")
+        shown = [pk for (pk,) in _rows(sql, [*params, page_size, (page - 1) * page_size])]
+    cards = person_cards(shown)
     audit_record_reads(
         actor=ctx.user,
         action="person.search",

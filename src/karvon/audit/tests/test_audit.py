@@ -66,3 +66,42 @@ def test_opening_the_edit_form_is_an_audited_view(users, register):
     login(users["caseworker"]).get(f"/registry/persons/{person.uuid}/edit/")
     event = AuditEvent.objects.get(action="person.view", person_uuid=person.uuid, actor_username="dilnoza")
     assert event.changes == {"purpose": "edit"}
+
+
+def test_reads_of_a_list_are_one_event_per_person_as_the_orm_writes_them(users, now):
+    import uuid
+
+    from karvon.audit.services import audit_record_reads
+
+    people = [uuid.uuid4() for _ in range(3)]
+    details = {"query": "Саидов 1990", "results": 3}
+    audit_record_reads(
+        actor=users["officer"],
+        action="person.search",
+        person_uuids=people,
+        occurred_at=now,
+        ip_address="10.0.0.7",
+        details=details,
+    )
+    audit_record_reads(
+        actor=users["officer"],
+        action="person.list",
+        person_uuids=[],
+        occurred_at=now,
+        ip_address=None,
+        details={},
+    )
+    events = list(AuditEvent.objects.filter(action__startswith="person.").order_by("id"))
+    assert [e.person_uuid for e in events] == people
+    for event in events:
+        assert (event.occurred_at, event.actor_id, event.actor_username) == (
+            now,
+            users["officer"].pk,
+            "alice",
+        )
+        assert (event.action, event.object_type, event.object_id) == (
+            "person.search",
+            "person",
+            str(event.person_uuid),
+        )
+        assert event.ip_address == "10.0.0.7" and event.changes == details

@@ -311,3 +311,77 @@ def test_household_errors_name_the_member_as_the_body_does(users, node, now):
     assert {"field": "members.1.person.birth_date", "code": "future"} in [
         {k: d[k] for k in ("field", "code")} for d in response.json()["detail"]
     ]
+
+
+def test_the_registration_answer_is_the_person_as_stored(users, node, now):
+    """The answer is built from the rows as written (no second read): it must equal a later read."""
+    person = {
+        **PERSON,
+        "names": [
+            {"part": "family", "text": "Саидов", "script": "Cyrl"},
+            {"part": "given", "text": "Фаррух", "script": "Cyrl"},
+            {"part": "patronymic", "text": "Рустамович", "script": "Cyrl"},
+            {"part": "family", "text": "SAIDOV", "script": "Latn", "source": "document"},
+            {"part": "given", "text": "FARRUKH", "script": "Latn", "source": "document"},
+        ],
+        "nationalities": ["TJK", "RUS", "UZB"],
+        "languages": ["tgk", "rus", "uzb"],
+        "documents": [
+            {"doc_type": "passport", "number": "400 123 456", "issuing_state": "TJK"},
+            {"doc_type": "national_id", "number": "a-77", "issuing_state": "RUS", "issue_date": "2019-05-01"},
+        ],
+    }
+    client = client_for(users["officer"], now)
+    created = post(client, "/api/v1/persons", register_payload(node, person))
+    assert created.status_code == 201, created.content
+    read = client.get(f"/api/v1/persons/{created.json()['uuid']}")
+    assert read.status_code == 200
+    assert created.json() == read.json()
+
+
+def test_registering_a_household_writes_every_row_and_event(users, node, now):
+    from karvon.registry.models import HouseholdMembership, NameSearchKey, Registration
+
+    client = client_for(users["officer"], now)
+    child = {**PERSON, "birth_date": "2015-06-01", "documents": []}
+    response = post(
+        client,
+        "/api/v1/households",
+        {
+            "registration": register_payload(node)["registration"],
+            "members": [
+                {"relationship": "principal", "person": PERSON},
+                {"relationship": "child", "person": child},
+            ],
+        },
+    )
+    assert response.status_code == 201, response.content
+    household = response.json()
+    members = [m["person"] for m in household["members"]]
+    people = Person.objects.filter(uuid__in=members)
+    assert people.count() == 2
+    for person in people:
+        assert Registration.objects.filter(person=person, household__uuid=household["uuid"]).count() == 1
+        assert HouseholdMembership.objects.get(person=person).household.uuid.hex == household["uuid"].replace(
+            "-", ""
+        )
+        assert NameSearchKey.objects.filter(person=person, key="f:saidov").exists()
+        created = AuditEvent.objects.get(person_uuid=person.uuid, action="person.create")
+        assert created.changes["household"] == household["uuid"] and created.actor_username == "alice"
+    events = AuditEvent.objects.filter(action__in=["person.create", "household.create"]).order_by("id")
+    assert [e.action for e in events] == ["person.create", "person.create", "household.create"]
+
+
+def test_a_registration_and_a_search_take_a_bounded_number_of_queries(
+    users, node, now, django_assert_max_num_queries
+):
+    client = client_for(users["officer"], now)
+    post(client, "/api/v1/persons", register_payload(node))  # the token's first use is recorded once
+    # Token, scope, the registration's rows (one statement on PostgreSQL, one per table elsewhere) and the
+    # duplicate check's task.
+    with django_assert_max_num_queries(16):
+        assert post(client, "/api/v1/persons", register_payload(node)).status_code == 201
+    # Token, scope, newest id, candidates (one range here), the page's people and details, the audit events.
+    with django_assert_max_num_queries(9):
+        response = client.get("/api/v1/persons", {"q": "Саидов"})
+    assert response.status_code == 200 and response.json()["total"] == 2

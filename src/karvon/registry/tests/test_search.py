@@ -86,3 +86,44 @@ def test_the_search_text_is_split_into_names_documents_and_dates():
 def test_a_list_without_a_query_is_paginated(users, ctx_for, people):
     page = person_search(ctx=ctx_for(users["officer"]), query=SearchQuery(page=2), page_size=2)
     assert page.total == 3 and page.page == 2 and page.page_count == 2 and len(page.cards) == 1
+
+
+def test_cards_are_read_as_the_full_records_show_them(users, register, ctx_for):
+    from karvon.registry.models import Person
+    from karvon.registry.selectors import person_card, person_cards, with_person_details
+
+    people = [
+        register(users["officer"]),
+        register(
+            users["officer"],
+            names=(
+                NameInput("family", "Rahimi", "Latn"),
+                NameInput("given", "Ahmad", "Latn"),
+                NameInput("family", "رحیمی", "Arab"),
+                NameInput("given", "احمد", "Arab"),
+            ),
+            nationalities=("AFG", "IRN"),
+            documents=(DocumentInput("passport", "P1", "AFG"), DocumentInput("national_id", "N-2", "AFG")),
+        ),
+        register(
+            users["officer"], names=(NameInput("given", "Ali", "Latn"),), nationalities=(), documents=()
+        ),
+    ]
+    ids = [people[2].pk, people[0].pk, people[1].pk]
+    full = {p.pk: p for p in with_person_details(Person.objects.filter(pk__in=ids))}
+    assert person_cards(ids) == [person_card(full[pk]) for pk in ids]
+    assert person_cards([]) == []
+
+
+def test_the_search_audits_every_person_listed(users, register, ctx_for):
+    from karvon.audit.models import AuditEvent
+
+    first, second = register(users["officer"]), register(users["officer"])
+    page = person_search(ctx=ctx_for(users["officer"]), query=SearchQuery(text="Saidov"), page_size=25)
+    assert {c.uuid for c in page.cards} == {first.uuid, second.uuid}
+    events = AuditEvent.objects.filter(action="person.search").order_by("id")
+    assert [e.person_uuid for e in events] == [c.uuid for c in page.cards]
+    for event in events:
+        assert event.actor_username == "alice" and event.object_type == "person"
+        assert event.object_id == str(event.person_uuid) and event.ip_address == "127.0.0.1"
+        assert event.changes == {"query": "Saidov", "results": 2}
