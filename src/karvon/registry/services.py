@@ -28,7 +28,9 @@ from karvon.accounts.models import Office
 from karvon.accounts.roles import Capability
 from karvon.audit.models import AuditEvent
 from karvon.audit.services import AuditEntry, audit_events, audit_record
+from karvon.matching.candidates import refresh_candidate_features
 from karvon.matching.tasks import duplicate_check_enqueue
+from karvon.presence.tasks import presence_refresh_enqueue
 from karvon.registry import validation
 from karvon.registry.contracts import (
     ChangeByOthers,
@@ -477,6 +479,7 @@ def _household_register(
         people = _register_members(ctx, household, members, registration, new_household=True)
         person_ids = [person.pk for person in people]
         transaction.on_commit(lambda: duplicate_check_enqueue(person_ids))
+        transaction.on_commit(lambda: presence_refresh_enqueue(person_ids))
     return household, people
 
 
@@ -507,6 +510,7 @@ def household_member_add(
         household = household_get_for_write(ctx=ctx, household_uuid=household_uuid)
         [person] = _register_members(ctx, household, [member], registration, new_household=False)
         transaction.on_commit(lambda: duplicate_check_enqueue([person.pk]))
+        transaction.on_commit(lambda: presence_refresh_enqueue([person.pk]))
     return person
 
 
@@ -641,6 +645,9 @@ def person_update(
             ip_address=ctx.ip_address,
             changes={"version": record.version, "fields": changed},
         )
+        # The real-time matcher's prepared row follows the new names, documents and nationalities.
+        person_id = record.pk
+        transaction.on_commit(lambda: refresh_candidate_features([person_id]))
     return record
 
 

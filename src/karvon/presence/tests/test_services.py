@@ -269,3 +269,19 @@ def test_the_refresh_command_recomputes_every_summary(worker, users, register):
     other = register(users["officer"], documents=())
     call_command("presence_refresh", "--batch", "1", stdout=io.StringIO())
     assert set(PresenceSummary.objects.values_list("person_id", flat=True)) == {worker.pk, other.pk}
+
+
+def test_a_registration_queues_the_new_persons_presence_and_the_task_counts_them(
+    users: Any, register: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from karvon.presence.models import PresenceSummary
+    from karvon.presence.tasks import presence_refresh_task
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person = register(users["officer"])
+    queued = [r for r in DBTaskResult.objects.all() if r.task_path.endswith("presence_refresh_task")]
+    assert [r.args_kwargs["args"] for r in queued] == [[[person.pk]]]
+    presence_refresh_task.call([person.pk])
+    assert PresenceSummary.objects.filter(person=person).exists()
