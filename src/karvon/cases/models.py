@@ -84,6 +84,12 @@ class Case(models.Model):
                 condition=Q(closed_on__isnull=True),
             ),
             models.Index(fields=["office", "kind", "state"], name="case_office_stage"),
+            # The supervision counts read only this index (stage, due date, last contact of open cases).
+            models.Index(
+                fields=["office", "kind", "state", "due_on", "last_contact_on"],
+                name="case_open_stage",
+                condition=Q(closed_on__isnull=True),
+            ),
             models.Index(fields=["person"], name="case_person"),
         ]
 
