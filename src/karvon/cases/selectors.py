@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from karvon.accounts.access import AccessContext, office_ids_in_scope
+from karvon.accounts.access import AccessContext, has_capability, office_ids_in_scope
 from karvon.accounts.models import Agency, Office
 from karvon.accounts.roles import Capability
 from karvon.audit.services import audit_record, audit_record_reads
@@ -41,6 +41,8 @@ from karvon.cases.workflow import (
     Transition,
     next_steps,
 )
+from karvon.presence.contracts import PresenceCounts
+from karvon.presence.selectors import presence_counts
 from karvon.registry.models import Person, PersonName
 from karvon.registry.selectors import person_scope
 
@@ -389,6 +391,8 @@ class SupervisorOverview:
     approvals: list[Approval]
     abandonment_candidates: int
     abandonment_days: int
+    # Who is present now in the supervisor's offices, when they may see presence (counts only).
+    presence: PresenceCounts | None
 
 
 def supervisor_overview(*, ctx: AccessContext, office_id: int | None = None) -> SupervisorOverview:
@@ -442,6 +446,9 @@ def supervisor_overview(*, ctx: AccessContext, office_id: int | None = None) -> 
         approvals=approvals,
         abandonment_candidates=abandonment,
         abandonment_days=rules.abandonment_after_days,
+        presence=presence_counts(ctx=ctx, office_id=office_id)
+        if has_capability(ctx, Capability.PRESENCE_VIEW)
+        else None,
     )
 
 

@@ -85,6 +85,7 @@ def test_a_caseworker_moves_a_case_and_a_supervisor_approves(
     boss = client_for(users["supervisor"])
     overview = boss.get("/cases/overview/").content.decode()
     assert opened.reference in overview
+    assert "present now" in overview and "/presence/overstays/" in overview
     approval = opened.approvals.get()
     response = boss.post(f"/cases/approvals/{approval.pk}/decide/", {"decision": "approve", "note": ""})
     assert response.status_code == 302
