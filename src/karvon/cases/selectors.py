@@ -311,14 +311,7 @@ class CaseRow:
 
 
 def _rows(ctx: AccessContext, cases: list[Case], purpose: str) -> list[CaseRow]:
-    names: dict[int, str] = {}
-    person_ids = {c.person_id for c in cases}
-    for person_id, part, text in (
-        PersonName.objects.filter(person_id__in=person_ids, is_primary=True, part__in=["given", "family"])
-        .order_by("part")
-        .values_list("person_id", "part", "text")
-    ):
-        names[person_id] = f"{names.get(person_id, '')} {text}".strip() if part == "given" else text
+    names = _display_names({c.person_id for c in cases})
     audit_record_reads(
         actor=ctx.user,
         action="case.list",

@@ -39,6 +39,7 @@ from karvon.cases.models import (
     SharedData,
 )
 from karvon.cases.selectors import (
+    case_assignees,
     case_facts,
     case_get_for_write,
     node_rules,
@@ -569,31 +570,13 @@ def approval_decide(*, ctx: AccessContext, approval_id: int, approve: bool, note
 def case_assign(*, ctx: AccessContext, case_uuid: uuid.UUID, user_id: int | None) -> Case:
     """Give a case to a caseworker of its office (or take it back to the office's pool)."""
     require_capability(ctx, Capability.CASE_APPROVE)
-    from karvon.accounts.access import active_assignments
-    from karvon.accounts.models import User
-    from karvon.accounts.roles import roles_with
-
     with transaction.atomic():
         case = case_get_for_write(ctx=ctx, case_uuid=case_uuid, capability=Capability.CASE_APPROVE)
-        if user_id is not None:
-            user = User.objects.filter(pk=user_id, is_active=True).first()
-            works_there = user is not None and (
-                active_assignments(user, today=ctx.today)
-                .filter(role__in=[r.value for r in roles_with(Capability.CASE_WORK)])
-                .filter(**{"office_id": case.office_id})
-                .exists()
-                or active_assignments(user, today=ctx.today)
-                .filter(
-                    role__in=[r.value for r in roles_with(Capability.CASE_WORK)],
-                    office__isnull=True,
-                    agency_id=case.office.agency_id,
-                )
-                .exists()
+        # The same people the case page offers: those who may work the case's office today.
+        if user_id is not None and user_id not in {pk for pk, _name in case_assignees(ctx, case)}:
+            raise UnableToValidate(
+                [FieldError("user_id", "not_in_office", _("Choose a caseworker of the case's office."))]
             )
-            if not works_there:
-                raise UnableToValidate(
-                    [FieldError("user_id", "not_in_office", _("Choose a caseworker of the case's office."))]
-                )
         Case.objects.filter(pk=case.pk).update(assigned_to_id=user_id)
         audit_record(
             actor=ctx.user,
