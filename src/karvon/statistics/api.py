@@ -24,7 +24,14 @@ from karvon.statistics.report import meeting_report_pdf
 router = Router(tags=["statistics"])
 
 Dataset = Literal[
-    "population", "asylum-applications", "asylum-decisions", "demographics", "solutions", "flows"
+    "population",
+    "asylum-applications",
+    "asylum-decisions",
+    "demographics",
+    "solutions",
+    "flows",
+    "presence",
+    "specific-needs",
 ]
 
 
@@ -102,7 +109,9 @@ def _answer(table: StatisticsTable, fmt: str) -> HttpResponse | dict[str, Any]:
         )
     if fmt == "xlsx":
         return _download(
-            table_xlsx(table, threshold=selectors.disclosure_threshold()),
+            table_xlsx(
+                table, threshold=selectors.disclosure_threshold(), method=selectors.disclosure_method()
+            ),
             content_type=XLSX_CONTENT_TYPE,
             file_name=f"{name}.xlsx",
         )

@@ -185,6 +185,18 @@ def processing_chart(rows: list[DurationRow], *, title: str) -> Chart:
     )
 
 
+def presence_chart(data: Dashboard) -> Chart:
+    # The statuses without the total line (the last), largest first as the table lists them.
+    lines = data.presence[:-1]
+    hidden = [line.hidden for line in lines]
+    return _chart(
+        _("People present by status") + (f" · {data.presence_date}" if data.presence_date else ""),
+        [line.label for line in lines],
+        [_series(_("People present"), [line.value for line in lines], hidden, 0)] if lines else [],
+        horizontal=True,
+    )
+
+
 def dashboard_charts(data: Dashboard) -> dict[str, Chart]:
     """One chart per table of the dashboard, keyed as the template embeds it (json_script)."""
     return {
@@ -201,4 +213,5 @@ def dashboard_charts(data: Dashboard) -> dict[str, Chart]:
             data.processing.first_instance, title=_("Days from lodging to the first-instance decision")
         ),
         "stages": processing_chart(data.processing.stages, title=_("Days spent in each stage")),
+        "presence": presence_chart(data),
     }

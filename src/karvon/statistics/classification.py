@@ -16,8 +16,30 @@ AGE_BANDS = ("0_4", "5_11", "12_17", "18_59", "60")
 UNKNOWN_AGE = "other"
 
 
-def population_type(profile_types: Iterable[str]) -> str:
+# What a procedure's protection status makes a person in UNHCR's population types. UNHCR counts people
+# granted complementary protection among refugees; a humanitarian status (protection against return without a
+# refugee or complementary status) is counted as OIP. Trafficking and child protection are no population type:
+# such a person is counted by their profile.
+PROTECTION_TO_POPULATION_TYPE = {
+    "refugee": "REF",
+    "complementary_protection": "REF",
+    "humanitarian_protection": "OIP",
+    "asylum_seeker": "ASY",
+    "stateless": "STA",
+    "statelessness_applicant": "STA",
+}
+
+
+def population_type(
+    profile_types: Iterable[str], *, protection: str = "", had_asylum_case: bool = False
+) -> str:
+    """The procedures decide where they give a status at the date; else the latest profile. A person whose
+    asylum application is closed (rejected, withdrawn…) is no longer an asylum-seeker, whatever the profile."""
+    if protection in PROTECTION_TO_POPULATION_TYPE:
+        return PROTECTION_TO_POPULATION_TYPE[protection]
     held = set(profile_types)
+    if had_asylum_case:
+        held.discard("asylum_seeker")
     for profile, population in PROFILE_TO_POPULATION_TYPE:
         if profile in held:
             return population

@@ -77,6 +77,16 @@ class SeriesNote:
 
 
 @dataclass(frozen=True)
+class FigureLine:
+    """One labelled count of a national table after disclosure control: None and hidden, or a number."""
+
+    code: str
+    label: str
+    value: int | None
+    hidden: bool
+
+
+@dataclass(frozen=True)
 class Dashboard:
     query: StatisticsQuery
     state: str
@@ -94,3 +104,15 @@ class Dashboard:
     threshold: int
     loaded: bool
     processing: ProcessingTimes
+    presence_date: str = ""
+    presence: list[FigureLine] = field(default_factory=list)
+    registration_missed: FigureLine | None = None
+    needs: list[FigureLine] = field(default_factory=list)
+    needs_persons: FigureLine | None = None
+    disclosure_method: str = "suppress"
+
+    @property
+    def disclosure_rule(self) -> str:
+        from karvon.statistics.notes import disclosure_rule
+
+        return disclosure_rule(self.threshold, self.disclosure_method)

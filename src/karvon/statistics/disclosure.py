@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 5
+SUPPRESS, ROUND = "suppress", "round"
+METHODS = (SUPPRESS, ROUND)
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,21 @@ def is_sensitive(value: int, threshold: int) -> bool:
     return 0 < value < threshold
 
 
-def protect_value(value: int | None, threshold: int = DEFAULT_THRESHOLD) -> int | None:
-    """A figure published alone, outside any additive table: primary suppression only."""
-    if value is None or is_sensitive(value, threshold):
+def rounded(value: int, base: int) -> int:
+    """To the nearest multiple of the base, halves up (base 5: 0–2 → 0, 3–7 → 5): with the threshold as base no
+    count from 1 to base-1 is published, and no published figure tells which count it stands for."""
+    return base * ((2 * value + base) // (2 * base))
+
+
+def protect_value(
+    value: int | None, threshold: int = DEFAULT_THRESHOLD, method: str = SUPPRESS
+) -> int | None:
+    """A figure published alone, outside any additive table: primary suppression, or rounding."""
+    if value is None:
+        return None
+    if method == ROUND:
+        return rounded(value, threshold)
+    if is_sensitive(value, threshold):
         return None
     return value
 
@@ -155,13 +169,24 @@ def protect_table(
     *,
     threshold: int = DEFAULT_THRESHOLD,
     total_label: str = "Total",
+    method: str = SUPPRESS,
 ) -> ProtectedTable:
-    """Adds the margins, then hides sensitive cells and those that would give them away."""
+    """Adds the margins, then hides sensitive cells and those that would give them away; or, with the rounding
+    method, rounds every cell and every margin on its own to a multiple of the threshold (margins then need not
+    add up: that is what keeps the small cells unknown)."""
     if not cells:
         return ProtectedTable((total_label,), (total_label,), ((0,),), frozenset(), frozenset())
     full = with_margins(cells)
     height, width = len(full), len(full[0])
     primary = {(r, c) for r in range(height) for c in range(width) if is_sensitive(full[r][c], threshold)}
+    if method == ROUND:
+        return ProtectedTable(
+            row_labels=(*row_labels, total_label),
+            column_labels=(*column_labels, total_label),
+            cells=tuple(tuple(rounded(value, threshold) for value in row) for row in full),
+            primary=frozenset(primary),
+            secondary=frozenset(),
+        )
     hidden = suppress(full, threshold=threshold)
     published = tuple(
         tuple(None if (r, c) in hidden else full[r][c] for c in range(width)) for r in range(height)

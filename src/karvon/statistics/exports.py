@@ -16,6 +16,7 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from karvon.statistics.contracts import ATTRIBUTION, LICENCE, StatisticsTable
+from karvon.statistics.notes import disclosure_rule
 
 AGENCY = "KARVON"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,7 +105,7 @@ def _text_cell(sheet: Worksheet, row: int, column: int, value: object) -> None:
     cell.data_type = "s"
 
 
-def table_xlsx(table: StatisticsTable, *, threshold: int) -> bytes:
+def table_xlsx(table: StatisticsTable, *, threshold: int, method: str = "suppress") -> bytes:
     """The CSV's columns and rows in a first sheet (hidden counts blank, named in "suppressed"), and the source,
     licence, notes and disclosure threshold in a second."""
     workbook = Workbook()
@@ -126,12 +127,9 @@ def table_xlsx(table: StatisticsTable, *, threshold: int) -> bytes:
         (_("Licence"), LICENCE if table.source == "unhcr" else ""),
         (
             _("Disclosure control"),
-            _(
-                "Counts from 1 to %(below)s are hidden (blank cells, named in the column “suppressed”), "
-                "with other cells where totals would give them away. An empty cell without that mark is "
-                "not applicable."
-            )
-            % {"below": threshold - 1},
+            disclosure_rule(threshold, method, hidden=_("blank cells, named in the column “suppressed”"))
+            + " "
+            + _("An empty cell without that mark is not applicable."),
         ),
         (_("Threshold"), threshold),
         *((_("Note"), note) for note in table.notes),

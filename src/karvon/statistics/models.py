@@ -156,3 +156,102 @@ class FlowFigure(Figure):
 
     class Meta:
         indexes = [models.Index(fields=["source", "coa", "year"], name="stat_flow_coa_year")]
+
+
+# Statuses of people present at the reference date, as the presence app names them (national only).
+PRESENCE_STATUS_MEASURES = (
+    "asylum_seekers",
+    "refugees",
+    "complementary_protection",
+    "humanitarian_protection",
+    "statelessness_applicants",
+    "stateless",
+    "trafficking_victims",
+    "unaccompanied_children",
+    "permit_holders",
+    "registered_stay",
+    "visa_free",
+    "authorised_entry",
+    "no_entry_recorded",
+    "overstayers",
+)
+
+
+class PresenceFigure(Figure):
+    """People present in the country at the reference date, by origin and status (national only, no UNHCR file).
+
+    `present` is the sum of the status columns; `registration_missed` counts, among them, those whose stay
+    registration deadline has passed without one (a separate measure, not part of the sum).
+    """
+
+    reference_date = models.DateField()
+    asylum_seekers = count_field()
+    refugees = count_field()
+    complementary_protection = count_field()
+    humanitarian_protection = count_field()
+    statelessness_applicants = count_field()
+    stateless = count_field()
+    trafficking_victims = count_field()
+    unaccompanied_children = count_field()
+    permit_holders = count_field()
+    registered_stay = count_field()
+    visa_free = count_field()
+    authorised_entry = count_field()
+    no_entry_recorded = count_field()
+    overstayers = count_field()
+    present = count_field()
+    registration_missed = count_field()
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "coa", "year"], name="stat_presence_coa_year")]
+
+
+SPECIFIC_NEED_CATEGORIES = ("CR", "DS", "ER", "FU", "LP", "PG", "SC", "SM", "SP", "SV", "TR", "WR")
+
+
+class SpecificNeedFigure(Figure):
+    """People counted in the stocks with a specific need of each UNHCR category in their latest profile.
+
+    A person with needs in two categories counts in both: the columns do not add up to `persons`, the number of
+    people with at least one need.
+    """
+
+    reference_date = models.DateField()
+    cr = count_field()
+    ds = count_field()
+    er = count_field()
+    fu = count_field()
+    lp = count_field()
+    pg = count_field()
+    sc = count_field()
+    sm = count_field()
+    sp = count_field()
+    sv = count_field()
+    tr = count_field()
+    wr = count_field()
+    persons = count_field()
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "coa", "year"], name="stat_need_coa_year")]
+
+
+class DurationKind(models.TextChoices):
+    FIRST_INSTANCE = "first_instance", "first_instance"
+    STAGE = "stage", "stage"
+
+
+class DurationFigure(models.Model):
+    """How many asylum cases took exactly `days`: per year of decision from lodging to the first-instance
+    decision, or per year of leaving a stage, days spent in it. Medians and percentiles of any span of years
+    are exact from these counts, so the pages never read the event log (national only)."""
+
+    load = models.ForeignKey(DataLoad, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=DurationKind.choices)
+    stage = models.CharField(max_length=40, blank=True)
+    days = models.IntegerField()
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "kind", "year"], name="stat_duration_kind_year")]

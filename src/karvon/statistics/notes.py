@@ -29,3 +29,20 @@ def series_notes(year_from: int, year_to: int) -> list[SeriesNote]:
         for year, text in sorted(labels.items())
         if year_from <= year <= year_to
     ]
+
+
+def disclosure_rule(threshold: int, method: str, *, hidden: str = "“·”") -> str:
+    """The one sentence every page, download and report uses to say how small counts are protected."""
+    if method == "round":
+        return str(
+            _(
+                "Every count is rounded to a multiple of %(threshold)s (totals on their own, so they need not add "
+                "up); rates whose counts hold a small cell are withheld (%(hidden)s)."
+            )
+        ) % {"threshold": threshold, "hidden": hidden}
+    return str(
+        _(
+            "Counts from 1 to %(below)s are hidden (%(hidden)s), with other cells where totals would give them "
+            "away."
+        )
+    ) % {"below": threshold - 1, "hidden": hidden}

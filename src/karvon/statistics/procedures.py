@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import models
+from django.db import connection
 
-from karvon.cases.models import CaseEvent
+from karvon.cases.models import Case, CaseEvent
 from karvon.registry.models import PersonNationality
 
 # UNHCR's decision columns for each outcome the workflow tables record.
@@ -143,74 +142,103 @@ class DurationRow:
     protected: bool
 
 
-def _nearest_rank(values: list[int], q: float) -> float:
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(q * len(ordered))))
-    return float(ordered[rank - 1])
-
-
-def duration_row(label: str, days: list[int], threshold: int) -> DurationRow:
-    if len(days) < threshold:
-        # A median of two cases is nearly their dates: small groups show only that they exist.
-        return DurationRow(label, len(days), None, None, bool(days))
-    return DurationRow(label, len(days), float(statistics.median(days)), _nearest_rank(days, 0.9), False)
-
-
 @dataclass(frozen=True)
 class ProcessingTimes:
     first_instance: list[DurationRow]
     stages: list[DurationRow]
 
 
+def _year_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+    return f"CAST(strftime('%Y', {column}) AS INTEGER)"
+
+
+def _days_sql(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def duration_counts() -> list[dict[str, Any]]:
+    """How many asylum cases took how many days, over the whole event log, in one pass of the database:
+    lodging to first-instance decision by year of decision; days in each stage by year of leaving it."""
+    event = connection.ops.quote_name(CaseEvent._meta.db_table)
+    case = connection.ops.quote_name(Case._meta.db_table)
+    first_instance = (
+        f"SELECT {_year_sql('e.occurred_on')}, {_days_sql('e.occurred_on', 'c.began_on')}, COUNT(*) "  # noqa: S608
+        f"FROM {event} e JOIN {case} c ON c.id = e.case_id "
+        "WHERE c.kind = 'asylum' AND e.decision <> '' AND e.decision_level = 'FI' AND e.transition <> 'open' "
+        "GROUP BY 1, 2"
+    )
+    # A stage is entered by the previous step that changed the stage (the opening step included).
+    stages = (
+        "WITH moves AS (SELECT e.transition, e.from_state, e.occurred_on, "  # noqa: S608 - names from the models
+        "LAG(e.occurred_on) OVER (PARTITION BY e.case_id ORDER BY e.sequence) AS since "
+        f"FROM {event} e JOIN {case} c ON c.id = e.case_id "
+        "WHERE c.kind = 'asylum' AND e.from_state <> e.to_state) "
+        f"SELECT {_year_sql('occurred_on')}, from_state, {_days_sql('occurred_on', 'since')}, COUNT(*) "
+        "FROM moves WHERE transition <> 'open' AND since IS NOT NULL GROUP BY 1, 2, 3"
+    )
+    rows: list[dict[str, Any]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(first_instance)
+        rows += [
+            {"year": year, "kind": "first_instance", "stage": "", "days": days, "cases": n}
+            for year, days, n in cursor.fetchall()
+        ]
+        cursor.execute(stages)
+        rows += [
+            {"year": year, "kind": "stage", "stage": stage, "days": days, "cases": n}
+            for year, stage, days, n in cursor.fetchall()
+        ]
+    return rows
+
+
+def duration_from_counts(label: str, counts: dict[int, int], threshold: int) -> DurationRow:
+    """Median (the mean of the two middle values for an even count) and the 90th percentile (nearest rank) of
+    the days behind the counts, exactly as if every case's days were listed."""
+    n = sum(counts.values())
+    if n < threshold:
+        # A median of two cases is nearly their dates: small groups show only that they exist.
+        return DurationRow(label, n, None, None, bool(n))
+    ordered = sorted(counts.items())
+
+    def nth(rank: int) -> int:  # 1-based
+        seen = 0
+        for days, count in ordered:
+            seen += count
+            if seen >= rank:
+                return days
+        return ordered[-1][0]
+
+    median = float(nth((n + 1) // 2)) if n % 2 else (nth(n // 2) + nth(n // 2 + 1)) / 2
+    return DurationRow(label, n, median, float(nth(max(1, min(n, math.ceil(0.9 * n))))), False)
+
+
 def processing_times(*, year_from: int, year_to: int, threshold: int) -> ProcessingTimes:
     """Days from lodging to the first-instance decision, by year of decision; and days spent in each stage of the
-    asylum procedure, over the stages left in those years."""
+    asylum procedure, over the stages left in those years (from the counts the last refresh stored)."""
     from karvon.cases.workflow import ASYLUM
+    from karvon.statistics.models import DurationFigure, DurationKind, Source
 
-    to_decision: dict[int, list[int]] = defaultdict(list)
-    in_stage: dict[str, list[int]] = defaultdict(list)
-    rows = (
-        CaseEvent.objects.filter(
-            case__kind="asylum", occurred_on__year__gte=year_from, occurred_on__year__lte=year_to
-        )
-        .exclude(transition="open")
-        .values_list("decision_level", "decision", "from_state", "to_state", "occurred_on", "case__began_on")
-    )
-    entered: dict[tuple[int, int], date] = {}
-    moves = (
-        CaseEvent.objects.filter(case__kind="asylum", occurred_on__year__lte=year_to)
-        .exclude(from_state=models.F("to_state"))
-        .order_by("case_id", "sequence")
-        .values_list("case_id", "sequence", "from_state", "occurred_on")
-    )
-    previous_move: dict[int, date] = {}
-    for case_id, sequence, _from_state, occurred_on in moves:
-        if case_id in previous_move:
-            entered[(case_id, sequence)] = previous_move[case_id]
-        previous_move[case_id] = occurred_on
-    for level, decision, _from_state, _to_state, occurred_on, began_on in rows:
-        if decision and level == "FI":
-            to_decision[occurred_on.year].append((occurred_on - began_on).days)
-    stage_rows = (
-        CaseEvent.objects.filter(
-            case__kind="asylum", occurred_on__year__gte=year_from, occurred_on__year__lte=year_to
-        )
-        .exclude(from_state=models.F("to_state"))
-        .exclude(transition="open")
-        .values_list("case_id", "sequence", "from_state", "occurred_on")
-    )
-    for case_id, sequence, from_state, occurred_on in stage_rows:
-        since = entered.get((case_id, sequence))
-        if since is not None:
-            in_stage[from_state].append((occurred_on - since).days)
+    by_year: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_stage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for kind, year, stage, days, cases in DurationFigure.objects.filter(
+        source=Source.NATIONAL, year__gte=year_from, year__lte=year_to
+    ).values_list("kind", "year", "stage", "days", "cases"):
+        if kind == DurationKind.FIRST_INSTANCE:
+            by_year[year][days] += cases
+        else:
+            by_stage[stage][days] += cases
     return ProcessingTimes(
         first_instance=[
-            duration_row(str(year), to_decision.get(year, []), threshold)
+            duration_from_counts(str(year), by_year.get(year, {}), threshold)
             for year in range(year_from, year_to + 1)
         ],
         stages=[
-            duration_row(str(ASYLUM.states[code].label), in_stage[code], threshold)
+            duration_from_counts(str(ASYLUM.states[code].label), by_stage[code], threshold)
             for code in ASYLUM.states
-            if code in in_stage
+            if code in by_stage
         ],
     )

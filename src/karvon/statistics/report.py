@@ -14,6 +14,7 @@ from fpdf.enums import XPos, YPos
 from karvon.certificates.pdf import FONT, FONT_DIR
 from karvon.statistics.charts import population_measures
 from karvon.statistics.contracts import ATTRIBUTION, LICENCE, Dashboard, RateRow
+from karvon.statistics.notes import disclosure_rule
 from karvon.statistics.procedures import DurationRow
 
 MARGIN = 15.0
@@ -207,11 +208,10 @@ def meeting_report_pdf(data: Dashboard, *, year: int) -> bytes:
     pdf.set_font(FONT, "B", 16)
     pdf.multi_cell(WIDTH, 8, title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.paragraph(
-        _(
-            "Counts from 1 to %(below)s are hidden (“·”), with other cells where totals would give them away. "
-            "“–” means not applicable. Source of UNHCR figures: %(attribution)s (%(licence)s)."
-        )
-        % {"below": data.threshold - 1, "attribution": ATTRIBUTION, "licence": LICENCE}
+        disclosure_rule(data.threshold, data.disclosure_method)
+        + " "
+        + _("“–” means not applicable. Source of UNHCR figures: %(attribution)s (%(licence)s).")
+        % {"attribution": ATTRIBUTION, "licence": LICENCE}
     )
     for note in data.notes:
         # Some notes already open with their year.

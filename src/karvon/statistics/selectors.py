@@ -15,13 +15,25 @@ from karvon.accounts.roles import Capability
 from karvon.registry.contracts import FieldError, UnableToValidate
 from karvon.statistics.contracts import (
     Dashboard,
+    FigureLine,
     RateRow,
     ReconciliationRow,
     StatisticsQuery,
     StatisticsTable,
 )
-from karvon.statistics.disclosure import DEFAULT_THRESHOLD, protect_table
+from karvon.statistics.disclosure import (
+    DEFAULT_THRESHOLD,
+    METHODS,
+    ROUND,
+    SUPPRESS,
+    is_sensitive,
+    protect_table,
+    protect_value,
+    rounded,
+)
 from karvon.statistics.models import (
+    PRESENCE_STATUS_MEASURES,
+    SPECIFIC_NEED_CATEGORIES,
     ApplicationFigure,
     Country,
     DataLoad,
@@ -29,8 +41,10 @@ from karvon.statistics.models import (
     DemographicFigure,
     FlowFigure,
     PopulationFigure,
+    PresenceFigure,
     SolutionFigure,
     Source,
+    SpecificNeedFigure,
 )
 from karvon.statistics.notes import series_notes
 from karvon.statistics.procedures import processing_times
@@ -42,6 +56,12 @@ FIRST_YEAR, LAST_YEAR = 1951, 2100
 
 def disclosure_threshold() -> int:
     return int(getattr(settings, "KARVON_STATISTICS_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def disclosure_method() -> str:
+    """KARVON_STATISTICS_DISCLOSURE: "suppress" (the default, as UNHCR publishes) or "round" (to the threshold)."""
+    method = str(getattr(settings, "KARVON_STATISTICS_DISCLOSURE", SUPPRESS))
+    return method if method in METHODS else SUPPRESS
 
 
 def small_denominator() -> int:
@@ -106,6 +126,25 @@ DATASETS: dict[str, tuple[type[Model], tuple[str, ...], tuple[str, ...], str | N
         None,
     ),
     "flows": (FlowFigure, ("refugees", "asylum_seekers", "refugee_like", "oip"), (), None),
+    # National only: people present at the reference date by status; `present` is the sum of the statuses.
+    "presence": (
+        PresenceFigure,
+        (*PRESENCE_STATUS_MEASURES, "present", "registration_missed"),
+        (),
+        "present",
+    ),
+    "specific_needs": (
+        SpecificNeedFigure,
+        (*(category.lower() for category in SPECIFIC_NEED_CATEGORIES), "persons"),
+        (),
+        None,
+    ),
+}
+# Measures that are no part of their row's sum (a person may count in several): each is protected as its own
+# column, with the sum over the rows as its margin.
+SEPARATE_MEASURES: dict[str, tuple[str, ...]] = {
+    "presence": ("registration_missed",),
+    "specific_needs": DATASETS["specific_needs"][1],
 }
 
 
@@ -178,28 +217,56 @@ def _grouped(dataset: str, query: StatisticsQuery) -> tuple[list[dict[str, Any]]
 
 
 def _protect_rows(
-    rows: list[dict[str, Any]], measures: tuple[str, ...], total: str | None, threshold: int
-) -> None:
-    """Per year, the rows form one table (rows × measures, with margins); hidden cells become None."""
-    parts = tuple(m for m in measures if m != total)
+    rows: list[dict[str, Any]],
+    measures: tuple[str, ...],
+    total: str | None,
+    threshold: int,
+    *,
+    separate: tuple[str, ...] = (),
+    method: str = SUPPRESS,
+) -> list[bool]:
+    """Per year, the rows form one table (rows × measures, with margins); hidden cells become None and are named
+    in the row's "suppressed" list. With the rounding method every count is rounded instead. Returns, per row,
+    whether it held a small count (for withholding rates; never published itself)."""
+    parts = tuple(m for m in measures if m != total and m not in separate)
     by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    held_small = [
+        any(row[m] is not None and is_sensitive(row[m], threshold) for m in measures) for row in rows
+    ]
     for row in rows:
         row["suppressed"] = []
         by_year[row["year"]].append(row)
+    if method == ROUND:
+        for row in rows:
+            for measure in measures:
+                if row[measure] is not None:
+                    row[measure] = rounded(row[measure], threshold)
+        return held_small
     for year_rows in by_year.values():
-        cells = [[row[m] or 0 for m in parts] for row in year_rows]
-        table = protect_table([str(i) for i in range(len(year_rows))], parts, cells, threshold=threshold)
-        for row, published in zip(year_rows, table.cells, strict=False):
-            for measure, value in zip(parts, published, strict=False):
-                if value is None:
+        labels = [str(i) for i in range(len(year_rows))]
+        if parts:
+            cells = [[row[m] or 0 for m in parts] for row in year_rows]
+            table = protect_table(labels, parts, cells, threshold=threshold)
+            for row, published in zip(year_rows, table.cells, strict=False):
+                for measure, value in zip(parts, published, strict=False):
+                    if value is None:
+                        row[measure] = None
+                        row["suppressed"].append(measure)
+                if total is None:
+                    continue
+                # The published total hides with its margin cell, and on its own when it is small.
+                if published[-1] is None or (row[total] is not None and 0 < row[total] < threshold):
+                    row[total] = None
+                    row["suppressed"].append(total)
+        for measure in separate:
+            column = protect_table(
+                labels, (measure,), [[row[measure] or 0] for row in year_rows], threshold=threshold
+            )
+            for row, published in zip(year_rows, column.cells, strict=False):
+                if published[0] is None:
                     row[measure] = None
                     row["suppressed"].append(measure)
-            if total is None:
-                continue
-            # The published total hides with its margin cell, and on its own when it is small.
-            if published[-1] is None or (row[total] is not None and 0 < row[total] < threshold):
-                row[total] = None
-                row["suppressed"].append(total)
+    return held_small
 
 
 def _named(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
@@ -213,7 +280,14 @@ def _named(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
 def _table(dataset: str, query: StatisticsQuery) -> StatisticsTable:
     _model, measures, _kept, total = DATASETS[dataset]
     rows, dimensions = _grouped(dataset, query)
-    _protect_rows(rows, measures, total, disclosure_threshold())
+    _protect_rows(
+        rows,
+        measures,
+        total,
+        disclosure_threshold(),
+        separate=SEPARATE_MEASURES.get(dataset, ()),
+        method=disclosure_method(),
+    )
     _named(rows, _country_names())
     years = [row["year"] for row in rows] or [0]
     return StatisticsTable(
@@ -235,8 +309,11 @@ def statistics_table(ctx: AccessContext, *, dataset: str, query: StatisticsQuery
 def _rates(query: StatisticsQuery) -> list[RateRow]:
     rows, _dimensions = _grouped_decisions(query)
     threshold = disclosure_threshold()
-    _protect_rows(rows, DATASETS["asylum_decisions"][1], "dec_total", threshold)
-    withheld_keys = {_key(row) for row in rows if row["suppressed"]}
+    _protect_rows(rows, DATASETS["asylum_decisions"][1], "dec_total", threshold, method=disclosure_method())
+    # A rate whose counts hold a hidden cell, or (rounding) a small count, is withheld with them.
+    withheld_keys = {
+        _key(row) for row in rows if row["suppressed"] or (row.get("rounded") and row["sensitive"])
+    }
     decision_rows = [
         DecisionRow(
             key=_key(row),
@@ -316,9 +393,7 @@ def _reconciliation(state: str, year_from: int, year_to: int, threshold: int) ->
     result = []
     for year in sorted(set(national) | set(unhcr)):
         for measure in ("refugees", "asylum_seekers", "stateless", "oip"):
-            ours = national.get(year, {}).get(measure)
-            if ours is not None and 0 < ours < threshold:
-                ours = None
+            ours = protect_value(national.get(year, {}).get(measure), threshold, disclosure_method())
             result.append(
                 ReconciliationRow(
                     year=year, measure=measure, national=ours, unhcr=unhcr.get(year, {}).get(measure)
@@ -335,7 +410,7 @@ def _pyramid(source: str, state: str, year: int | None, threshold: int) -> list[
         **{f"{sex}_{band}": Sum(f"{sex}_{band}") for sex in ("f", "m") for band in bands}
     )
     cells = [[sums[f"f_{band}"] or 0, sums[f"m_{band}"] or 0] for band in bands]
-    table = protect_table(bands, ("female", "male"), cells, threshold=threshold)
+    table = protect_table(bands, ("female", "male"), cells, threshold=threshold, method=disclosure_method())
     labels = {
         "0_4": "0–4",
         "5_11": "5–11",
@@ -356,6 +431,75 @@ def _pyramid(source: str, state: str, year: int | None, threshold: int) -> list[
             "total": table.cells[-1][2],
         }
     ]
+
+
+def presence_labels() -> dict[str, str]:
+    from karvon.presence.labels import STATUS_LABELS
+
+    protection = {
+        "asylum_seekers": _("Asylum-seekers"),
+        "refugees": _("Refugees"),
+        "complementary_protection": _("Complementary protection"),
+        "humanitarian_protection": _("Humanitarian protection"),
+        "statelessness_applicants": _("Applicants for statelessness status"),
+        "stateless": _("Stateless persons"),
+        "trafficking_victims": _("Victims of trafficking"),
+        "unaccompanied_children": _("Unaccompanied or separated children"),
+        "permit_holders": _("Permit holders"),
+    }
+    stay = {
+        "registered_stay": str(STATUS_LABELS["registered_stay"]),
+        "visa_free": str(STATUS_LABELS["visa_free"]),
+        "authorised_entry": str(STATUS_LABELS["authorised"]),
+        "no_entry_recorded": str(STATUS_LABELS["no_entry_recorded"]),
+        "overstayers": _("Overstayers"),
+    }
+    return {
+        **protection,
+        **stay,
+        "present": _("Present, all statuses"),
+        "registration_missed": _("Stay registration missed"),
+    }
+
+
+def _lines(row: dict[str, Any] | None, labels: dict[str, str]) -> list[FigureLine]:
+    if row is None:
+        return []
+    return [
+        FigureLine(code, label, row.get(code), code in row.get("suppressed", []))
+        for code, label in labels.items()
+        if row.get(code) != 0 or code in row.get("suppressed", [])
+    ]
+
+
+def _presence_and_needs(state: str, year_to: int) -> dict[str, Any]:
+    """The latest national presence and specific-needs tables up to the year: the state's totals, protected."""
+    from karvon.registry.specific_needs import SPECIFIC_NEED_CATEGORIES as NEED_LABELS
+
+    year = PresenceFigure.objects.filter(source=Source.NATIONAL, coa=state, year__lte=year_to).aggregate(
+        latest=Max("year")
+    )["latest"]
+    if year is None:
+        return {}
+    query = StatisticsQuery(source=Source.NATIONAL, coa=(state,), year_from=year, year_to=year)
+    presence = next(iter(_table("presence", query).rows), None)
+    needs = next(iter(_table("specific_needs", query).rows), None)
+    reference = PresenceFigure.objects.filter(source=Source.NATIONAL, coa=state, year=year).aggregate(
+        on=Max("reference_date")
+    )["on"]
+    labels = presence_labels()
+    missed = labels.pop("registration_missed")
+    total = labels.pop("present")
+    need_labels = {code.lower(): f"{code} · {label}" for code, label in NEED_LABELS.items()}
+    return {
+        "presence_date": reference.isoformat() if reference else str(year),
+        "presence": _lines(presence, labels) + _lines(presence, {"present": total}),
+        "registration_missed": next(iter(_lines(presence, {"registration_missed": missed})), None),
+        "needs": _lines(needs, need_labels),
+        "needs_persons": next(
+            iter(_lines(needs, {"persons": _("People with at least one specific need")})), None
+        ),
+    }
 
 
 def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashboard:
@@ -406,6 +550,8 @@ def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashb
         threshold=threshold,
         loaded=DataLoad.objects.filter(source=Source.UNHCR).exists(),
         processing=processing_times(year_from=year_from, year_to=year_to, threshold=threshold),
+        disclosure_method=disclosure_method(),
+        **_presence_and_needs(state, year_to),
     )
 
 

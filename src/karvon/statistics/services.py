@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
-from django.utils import timezone
 
 from karvon.accounts.models import User
 from karvon.audit.services import audit_record
-from karvon.registry.models import Person, PersonNationality, ProfileRecord, Registration
-from karvon.statistics.classification import MIGRANTS, age_band, age_on, population_type, youth_bands
 from karvon.statistics.models import (
     ApplicationFigure,
     Country,
     DataLoad,
     DecisionFigure,
     DemographicFigure,
+    DurationFigure,
     FlowFigure,
     PopulationFigure,
+    PresenceFigure,
     SolutionFigure,
     Source,
+    SpecificNeedFigure,
 )
-from karvon.statistics.procedures import asylum_flow_datasets
+from karvon.statistics.national import national_datasets, people_counted
+from karvon.statistics.procedures import asylum_flow_datasets, duration_counts
 from karvon.statistics.unhcr_files import PSEUDO_COUNTRIES, read_all
 
 DATASET_MODELS: dict[str, type[Model]] = {
@@ -37,6 +38,8 @@ DATASET_MODELS: dict[str, type[Model]] = {
     "demographics": DemographicFigure,
     "solutions": SolutionFigure,
     "flows": FlowFigure,
+    "presence": PresenceFigure,
+    "specific_needs": SpecificNeedFigure,
 }
 BATCH = 5000
 
@@ -104,111 +107,52 @@ def unhcr_load(*, directory: Path, now: datetime, actor: User | None = None) -> 
     return load
 
 
-def _end_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
-def _registry_people(reference_date: date) -> list[dict[str, Any]]:
-    """Each present person once: sex, birth date, first nationality, latest profile types at the date."""
-    cut_off = _end_of(reference_date)
-    present = Registration.objects.filter(registered_on__lte=reference_date).values("person_id")
-    people = Person.objects.filter(merged_into__isnull=True, pk__in=present).values("pk", "sex", "birth_date")
-    first_nationality: dict[int, str] = {}
-    for person_id, country in (
-        PersonNationality.objects.filter(person_id__in=present)
-        .order_by("person_id", "pk")
-        .values_list("person_id", "country")
-    ):
-        first_nationality.setdefault(person_id, country)
-    latest_profile: dict[int, list[str]] = {}
-    for person_id, types in (
-        ProfileRecord.objects.filter(recorded_at__lt=cut_off, person_id__in=present)
-        .order_by("person_id", "-recorded_at", "-pk")
-        .values_list("person_id", "profile_types")
-    ):
-        latest_profile.setdefault(person_id, list(types or []))
-    return [
-        {
-            "sex": row["sex"],
-            "birth_date": row["birth_date"],
-            "coo": first_nationality.get(row["pk"], "UNK"),
-            "profile_types": latest_profile.get(row["pk"], []),
-        }
-        for row in people
-    ]
-
-
-POPULATION_COLUMN = {"REF": "refugees", "ASY": "asylum_seekers", "STA": "stateless", MIGRANTS: "migrants"}
-
-
-def national_datasets(
-    people: list[dict[str, Any]], *, reference_date: date, state: str
-) -> dict[str, list[dict[str, Any]]]:
-    """Stocks by origin and population type, and demographics by sex and age band, in UNHCR's layout."""
-    stocks: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(POPULATION_COLUMN.values(), 0))
-    demography: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for person in people:
-        kind = population_type(person["profile_types"])
-        stocks[person["coo"]][POPULATION_COLUMN[kind]] += 1
-        cells = demography[(person["coo"], kind)]
-        age = age_on(person["birth_date"], reference_date)
-        band = age_band(age)
-        if person["sex"] in {"F", "M"}:
-            prefix = person["sex"].lower()
-            cells[f"{prefix}_{band}"] += 1
-            cells[f"{prefix}_total"] += 1
-        cells["total"] += 1
-        young, youth = youth_bands(age)
-        cells["y_15_24"] += young
-        cells["y_15_34"] += youth
-    year = reference_date.year
-    return {
-        "population": [
-            {"year": year, "coo": coo, "coa": state, **counts} for coo, counts in sorted(stocks.items())
-        ],
-        "demographics": [
-            {
-                "year": year,
-                "coo": coo,
-                "coa": state,
-                "pop_type": kind,
-                "location": "",
-                "loc_type": "",
-                "acc_type": "",
-                **{
-                    f"{sex}_{band}": cells.get(f"{sex}_{band}", 0)
-                    for sex in ("f", "m")
-                    for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")
-                },
-                "total": cells["total"],
-                "y_15_24": cells["y_15_24"],
-                "y_15_34": cells["y_15_34"],
-            }
-            for (coo, kind), cells in sorted(demography.items())
-        ],
-    }
-
-
-def national_figures_refresh(*, reference_date: date, now: datetime, actor: User | None = None) -> DataLoad:
-    """Computes the node's stocks at the reference date from the registry and replaces that year's national figures."""
-    state = settings.KARVON_NODE_STATE
-    datasets = national_datasets(_registry_people(reference_date), reference_date=reference_date, state=state)
+def _national_year(reference_date: date, state: str) -> dict[str, list[dict[str, Any]]]:
+    datasets = national_datasets(people_counted(reference_date), reference_date=reference_date, state=state)
     datasets.update(asylum_flow_datasets(year=reference_date.year, until=reference_date, state=state))
+    return datasets
+
+
+def national_figures_refresh(
+    *, reference_date: date, now: datetime, actor: User | None = None, from_year: int | None = None
+) -> DataLoad:
+    """Computes the node's figures from the registry, the procedures and presence, and replaces them: the stocks
+    at the reference date and that year's flows; with `from_year`, also every earlier year from it (stocks at
+    31 December); and the processing-time counts of the whole event log. One transaction: all or nothing."""
+    state = settings.KARVON_NODE_STATE
+    years = range(from_year if from_year is not None else reference_date.year, reference_date.year + 1)
+    by_year = {
+        year: _national_year(reference_date if year == reference_date.year else date(year, 12, 31), state)
+        for year in years
+    }
+    durations = duration_counts()
+    row_counts: dict[str, int] = defaultdict(int)
+    for datasets in by_year.values():
+        for name, rows in datasets.items():
+            row_counts[name] += len(rows)
+    row_counts["durations"] = len(durations)
     with transaction.atomic():
         load = DataLoad.objects.create(
             source=Source.NATIONAL,
             loaded_at=now,
             origin="registry",
             reference_date=reference_date,
-            row_counts={name: len(rows) for name, rows in datasets.items()},
+            row_counts=dict(row_counts),
         )
-        _replace_figures(Source.NATIONAL, load, datasets, year=reference_date.year)
+        for year, datasets in by_year.items():
+            _replace_figures(Source.NATIONAL, load, datasets, year=year)
+        DurationFigure.objects.filter(source=Source.NATIONAL).delete()
+        _insert_rows(DurationFigure, load, Source.NATIONAL, durations)
         audit_record(
             actor=actor,
             action="statistics.national_refresh",
             object_type="data_load",
             object_id=str(load.pk),
             occurred_at=now,
-            changes={"reference_date": reference_date.isoformat(), "rows": load.row_counts},
+            changes={
+                "reference_date": reference_date.isoformat(),
+                "years": [years.start, years.stop - 1],
+                "rows": load.row_counts,
+            },
         )
     return load

@@ -14,18 +14,30 @@ from karvon.statistics.exports import XLSX_CONTENT_TYPE, table_csv, table_sdmx_c
 from karvon.statistics.report import meeting_report_pdf
 from karvon.web.access import access_required, request_context
 
-DOWNLOADABLE = {"population", "asylum_decisions", "asylum_applications", "demographics", "solutions", "flows"}
+DOWNLOADABLE = {
+    "population",
+    "asylum_decisions",
+    "asylum_applications",
+    "demographics",
+    "solutions",
+    "flows",
+    "presence",
+    "specific_needs",
+}
 FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"), ("sdmx-csv", "SDMX-CSV 2.0"))
 
 
-def _datasets() -> list[tuple[str, str]]:
+def _datasets() -> list[tuple[str, str, bool]]:
+    """(dataset, label, national only): UNHCR publishes no presence or specific-needs figures."""
     return [
-        ("population", _("Population by type")),
-        ("asylum_applications", _("Asylum applications")),
-        ("asylum_decisions", _("Asylum decisions")),
-        ("demographics", _("Sex and age")),
-        ("solutions", _("Solutions")),
-        ("flows", _("Flows")),
+        ("population", _("Population by type"), False),
+        ("asylum_applications", _("Asylum applications"), False),
+        ("asylum_decisions", _("Asylum decisions"), False),
+        ("demographics", _("Sex and age"), False),
+        ("solutions", _("Solutions"), False),
+        ("flows", _("Flows"), False),
+        ("presence", _("Presence by status"), True),
+        ("specific_needs", _("Specific needs"), True),
     ]
 
 
@@ -90,7 +102,9 @@ def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
         )
     elif fmt == "xlsx":
         body, content_type, suffix = (
-            table_xlsx(table, threshold=selectors.disclosure_threshold()),
+            table_xlsx(
+                table, threshold=selectors.disclosure_threshold(), method=selectors.disclosure_method()
+            ),
             XLSX_CONTENT_TYPE,
             "xlsx",
         )

@@ -117,3 +117,45 @@ def test_an_unknown_country_code_is_a_field_error(users: dict[str, Any]) -> None
 
 def test_an_officer_without_the_statistics_capability_finds_nothing(users: dict[str, Any]) -> None:
     assert client_for(users["officer"]).get("/api/v1/statistics/population/").status_code == 404
+
+
+def test_presence_figures_leave_with_a_hidden_cell_for_every_small_count(
+    users: dict[str, Any], db: Any
+) -> None:
+    from datetime import date
+
+    from karvon.statistics.models import DataLoad, PresenceFigure, Source
+
+    load = DataLoad.objects.create(source=Source.NATIONAL, loaded_at=timezone.now(), origin="test")
+    counts = {"AFG": (40, 3, 12), "TJK": (25, 0, 30), "UZB": (60, 10, 2)}
+    for coo, (asylum_seekers, refugees, overstayers) in counts.items():
+        PresenceFigure.objects.create(
+            load=load,
+            source=Source.NATIONAL,
+            year=2026,
+            coo=coo,
+            coa="KAZ",
+            reference_date=date(2026, 11, 28),
+            asylum_seekers=asylum_seekers,
+            refugees=refugees,
+            overstayers=overstayers,
+            present=asylum_seekers + refugees + overstayers,
+            registration_missed=1 if coo == "TJK" else 20,
+        )
+    answer = client_for(users["statistician"]).get(
+        "/api/v1/statistics/presence/", {"coa": "KAZ", "coo_all": "true", "source": "national"}
+    )
+    rows = {row["coo_iso"]: row for row in answer.json()["items"]}
+    assert rows["AFG"]["refugees"] is None and "refugees" in rows["AFG"]["suppressed"]
+    assert rows["UZB"]["overstayers"] is None
+    # Missed registrations are a separate column: its small cell takes another of the same column with it.
+    assert rows["TJK"]["registration_missed"] is None
+    assert sum(row["registration_missed"] is None for row in rows.values()) >= 2
+    for row in rows.values():
+        for measure in ("asylum_seekers", "refugees", "overstayers", "present", "registration_missed"):
+            assert row[measure] is None or not 0 < row[measure] < 5
+    sdmx = client_for(users["statistician"]).get(
+        "/api/v1/statistics/presence/",
+        {"coa": "KAZ", "coo_all": "true", "source": "national", "format": "sdmx-csv"},
+    )
+    assert sdmx.status_code == 200 and "OVERSTAYERS" in sdmx.content.decode().upper()

@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from karvon.statistics.disclosure import protect_table, protect_value, suppress, with_margins
+from karvon.statistics.disclosure import ROUND, protect_table, protect_value, rounded, suppress, with_margins
 
 THRESHOLD = 5
 
@@ -103,3 +103,27 @@ def test_a_figure_published_alone_is_hidden_only_when_small() -> None:
     assert protect_value(3) is None
     assert protect_value(0) == 0
     assert protect_value(5) == 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables)
+def test_rounding_publishes_no_cell_of_one_to_four_and_moves_no_cell_by_more_than_half_a_base(
+    cells: list[list[int]],
+) -> None:
+    table = protect_table(
+        [str(i) for i in range(len(cells))],
+        [str(i) for i in range(len(cells[0]))],
+        cells,
+        threshold=THRESHOLD,
+        method=ROUND,
+    )
+    full = with_margins(cells)
+    for published_row, true_row in zip(table.cells, full, strict=True):
+        for published, true in zip(published_row, true_row, strict=True):
+            assert published is not None and published % THRESHOLD == 0
+            assert abs(published - true) <= THRESHOLD // 2
+
+
+def test_rounding_maps_small_counts_to_zero_or_the_base() -> None:
+    assert [rounded(value, 5) for value in range(9)] == [0, 0, 0, 5, 5, 5, 5, 5, 10]
+    assert protect_value(3, 5, ROUND) == 5 and protect_value(None, 5, ROUND) is None

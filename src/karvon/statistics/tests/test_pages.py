@@ -38,3 +38,24 @@ def test_the_sdmx_download_keeps_the_filters_of_the_page(make_user: Any) -> None
 
 def test_an_officer_finds_no_statistics_page(make_user: Any) -> None:
     assert logged_in(make_user("alice", "registration_officer")).get("/statistics/").status_code == 404
+
+
+def test_the_dashboard_shows_presence_and_specific_needs_after_a_refresh(register: Any, users: Any) -> None:
+    from datetime import UTC, datetime
+
+    from karvon.statistics.services import national_figures_refresh
+
+    for _ in range(6):
+        register(users["officer"], nationalities=("AFG",))
+    national_figures_refresh(reference_date=datetime.now(UTC).date(), now=datetime.now(UTC))
+    page = logged_in(users["statistician"]).get("/statistics/")
+    text = page.content.decode()
+    assert 'id="presence"' in text and "No entry recorded" in text and "6" in text
+    assert 'id="chart-presence"' in text
+    assert "Counts from 1 to 4 are hidden" in text
+
+
+def test_with_rounding_the_dashboard_says_so(make_user: Any, settings: Any) -> None:
+    settings.KARVON_STATISTICS_DISCLOSURE = "round"
+    page = logged_in(make_user("stan", "statistician", office=None)).get("/statistics/")
+    assert "rounded to a multiple of 5" in page.content.decode()

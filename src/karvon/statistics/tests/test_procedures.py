@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import statistics
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from karvon.cases import services as case_services
 from karvon.cases.contracts import CaseOpenInput, StepInput
@@ -73,15 +79,28 @@ def test_a_familys_rejection_and_recognition_on_appeal_are_counted_in_persons_an
     }
 
 
-def test_durations_hide_small_groups_and_use_nearest_rank() -> None:
-    from karvon.statistics.procedures import duration_row
+def _row(days: list[int], threshold: int = 5) -> Any:
+    from karvon.statistics.procedures import duration_from_counts
 
-    assert duration_row("2026", [3, 9], threshold=5) == duration_row("2026", [1, 2], threshold=5)
-    hidden = duration_row("2026", [3, 9], threshold=5)
+    return duration_from_counts("2026", Counter(days), threshold)
+
+
+def test_durations_hide_small_groups_and_use_nearest_rank() -> None:
+    assert _row([3, 9]) == _row([1, 2])
+    hidden = _row([3, 9])
     assert (hidden.cases, hidden.median_days, hidden.p90_days, hidden.protected) == (2, None, None, True)
-    shown = duration_row("2026", list(range(1, 11)), threshold=5)
+    shown = _row(list(range(1, 11)))
     assert (shown.median_days, shown.p90_days, shown.protected) == (5.5, 9.0, False)
-    assert duration_row("2026", [], threshold=5).protected is False
+    assert _row([]).protected is False
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=80))
+def test_durations_from_counts_equal_those_of_the_listed_days(days: list[int]) -> None:
+    ordered = sorted(days)
+    row = _row(days, threshold=1)
+    assert row.cases == len(days)
+    assert row.median_days == float(statistics.median(days))
+    assert row.p90_days == float(ordered[max(1, math.ceil(0.9 * len(days))) - 1])
 
 
 def test_processing_times_follow_the_event_log(
@@ -128,6 +147,9 @@ def test_processing_times_follow_the_event_log(
             )
         assert outcome.approval is not None
         case_services.approval_decide(ctx=boss, approval_id=outcome.approval.pk, approve=True, note="")
+    # The pages read the counts the last refresh stored, never the event log.
+    assert processing_times(year_from=2026, year_to=2026, threshold=3).stages == []
+    national_figures_refresh(reference_date=TODAY, now=NOW)
     times = processing_times(year_from=2026, year_to=2026, threshold=3)
     assert [(r.label, r.cases, r.median_days, r.p90_days) for r in times.first_instance] == [
         ("2026", 3, 20.0, 21.0)

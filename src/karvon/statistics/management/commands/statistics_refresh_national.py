@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from karvon.statistics.services import national_figures_refresh
 
 
 class Command(BaseCommand):
-    help = "Compute national stocks (population types, origins, sex and age bands) from the registry."
+    help = (
+        "Compute the national figures (stocks, demographics, presence, specific needs, asylum flows, processing"
+        " times) from the registry, the procedures and presence records."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -21,9 +24,18 @@ class Command(BaseCommand):
             default=None,
             help="Reference date, YYYY-MM-DD (default: today).",
         )
+        parser.add_argument(
+            "--from-year",
+            type=int,
+            default=None,
+            help="Also recompute every year from this one to the reference date's (stocks at 31 December).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         reference_date = options["date"] or timezone.localdate(now)
-        load = national_figures_refresh(reference_date=reference_date, now=now)
+        from_year = options["from_year"]
+        if from_year is not None and not 1951 <= from_year <= reference_date.year:
+            raise CommandError(f"--from-year must be between 1951 and {reference_date.year}.")
+        load = national_figures_refresh(reference_date=reference_date, now=now, from_year=from_year)
         self.stdout.write(f"National figures at {reference_date}: {load.row_counts}.")

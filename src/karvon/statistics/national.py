@@ -1,0 +1,339 @@
+"""The node's own stocks at a reference date — population type, demographics, presence, specific needs — from
+the registry, the procedures and presence records; only counts leave this module, never a person."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
+
+from karvon.cases.models import Case, CaseEvent, CaseMember
+from karvon.cases.selectors import PROTECTION_PRIORITY
+from karvon.cases.workflow import WORKFLOWS, CaseKind
+from karvon.presence.lawful_stay import (
+    AUTHORISED,
+    NO_ENTRY_RECORDED,
+    OVERSTAYER,
+    PERMIT_PREFIX,
+    REGISTERED_STAY,
+    VISA_FREE,
+    PresenceState,
+    is_registration_missed,
+    status_on,
+)
+from karvon.presence.models import Movement, PresenceSummary
+from karvon.registry.models import Person, PersonNationality, ProfileRecord, Registration, SpecificNeed
+from karvon.statistics.classification import (
+    MIGRANTS,
+    age_band,
+    age_on,
+    population_type,
+    youth_bands,
+)
+from karvon.statistics.models import PRESENCE_STATUS_MEASURES, SPECIFIC_NEED_CATEGORIES
+
+# Stages after which a person is no longer among the foreigners present: gone, or a citizen.
+LEFT_STOCK_STATES = frozenset({"repatriated", "resettled", "naturalised", "returned", "departed"})
+POPULATION_COLUMN = {
+    "REF": "refugees",
+    "ASY": "asylum_seekers",
+    "OIP": "oip",
+    "STA": "stateless",
+    MIGRANTS: "migrants",
+}
+# The presence app's status codes (and the procedures' protection codes) → the presence dataset's columns.
+PRESENCE_COLUMN = {
+    "asylum_seeker": "asylum_seekers",
+    "refugee": "refugees",
+    "complementary_protection": "complementary_protection",
+    "humanitarian_protection": "humanitarian_protection",
+    "statelessness_applicant": "statelessness_applicants",
+    "stateless": "stateless",
+    "trafficking_victim": "trafficking_victims",
+    "unaccompanied_child": "unaccompanied_children",
+    REGISTERED_STAY: "registered_stay",
+    VISA_FREE: "visa_free",
+    AUTHORISED: "authorised_entry",
+    NO_ENTRY_RECORDED: "no_entry_recorded",
+    OVERSTAYER: "overstayers",
+}
+CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class PersonCount:
+    """What one person contributes to the tables: no name, no identifier leaves the module."""
+
+    sex: str
+    birth_date: date | None
+    coo: str
+    population: str
+    presence_status: str
+    registration_missed: bool
+    need_categories: frozenset[str]
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _rows(queryset: Any, *fields: str) -> Iterator[tuple[Any, ...]]:
+    # A server-side cursor on PostgreSQL: a million rows are streamed, not held twice.
+    return queryset.values_list(*fields).iterator(chunk_size=CHUNK)  # type: ignore[no-any-return]
+
+
+def _case_states_at(reference_date: date) -> Iterator[tuple[int, str, str]]:
+    """(person id, case kind, stage at the end of the reference date) for every case begun by then."""
+    latest_step = CaseEvent.objects.aggregate(latest=Max("occurred_on"))["latest"]
+    if latest_step is None or latest_step <= reference_date:
+        # No step is dated after the date: each case is where it is now (the common case, and the fast one).
+        yield from _rows(
+            CaseMember.objects.filter(case__began_on__lte=reference_date),
+            "person_id",
+            "case__kind",
+            "case__state",
+        )
+        return
+    # Steps are dated in order (a step before the previous one is refused), so the stage at the date is the
+    # target of the last step dated on or before it.
+    member = connection.ops.quote_name(CaseMember._meta.db_table)
+    case = connection.ops.quote_name(Case._meta.db_table)
+    event = connection.ops.quote_name(CaseEvent._meta.db_table)
+    statement = (
+        f"SELECT m.person_id, c.kind, e.to_state FROM {member} m "  # noqa: S608 - table names from the models
+        f"JOIN {case} c ON c.id = m.case_id JOIN {event} e ON e.case_id = c.id "
+        f"WHERE c.began_on <= %s AND e.sequence = (SELECT MAX(x.sequence) FROM {event} x "
+        "WHERE x.case_id = c.id AND x.occurred_on <= %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [reference_date, reference_date])
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
+
+
+def protection_and_departures(reference_date: date) -> tuple[dict[int, str], set[int], set[int]]:
+    """Per person at the date: the strongest protection status their cases give; who had an asylum case; who
+    had left the foreign population through a case (repatriated, resettled, naturalised, returned, departed)."""
+    rank = {status: i for i, status in enumerate(PROTECTION_PRIORITY)}
+    protection: dict[int, str] = {}
+    asylum_applicants: set[int] = set()
+    left: set[int] = set()
+    for person_id, kind, stage in _case_states_at(reference_date):
+        if kind == CaseKind.ASYLUM:
+            asylum_applicants.add(person_id)
+        if stage in LEFT_STOCK_STATES:
+            left.add(person_id)
+            continue
+        status = WORKFLOWS[CaseKind(kind)].states[stage].protection
+        if status and rank.get(status, 99) < rank.get(protection.get(person_id, ""), 99):
+            protection[person_id] = status
+    return protection, asylum_applicants, left
+
+
+def _exited_at(reference_date: date) -> set[int]:
+    """People whose last recorded crossing on or before the date is an exit."""
+    last: dict[int, str] = {}
+    for person_id, direction in _rows(
+        Movement.objects.filter(crossed_on__lte=reference_date).order_by("person_id", "crossed_on", "id"),
+        "person_id",
+        "direction",
+    ):
+        last[person_id] = direction
+    return {person_id for person_id, direction in last.items() if direction == "exit"}
+
+
+def _first_nationalities(present: Any) -> dict[int, str]:
+    first: dict[int, str] = {}
+    for person_id, country in _rows(
+        PersonNationality.objects.filter(person_id__in=present).order_by("person_id", "pk"),
+        "person_id",
+        "country",
+    ):
+        first.setdefault(person_id, country)
+    return first
+
+
+def _latest_profiles(present: Any, reference_date: date) -> dict[int, tuple[int, list[str]]]:
+    latest: dict[int, tuple[int, list[str]]] = {}
+    for person_id, profile_id, types in _rows(
+        ProfileRecord.objects.filter(recorded_at__lt=_end_of(reference_date), person_id__in=present).order_by(
+            "person_id", "-recorded_at", "-pk"
+        ),
+        "person_id",
+        "pk",
+        "profile_types",
+    ):
+        if person_id not in latest:
+            latest[person_id] = (profile_id, list(types or []))
+    return latest
+
+
+def _need_categories(profile_ids: set[int]) -> dict[int, frozenset[str]]:
+    categories: dict[int, set[str]] = defaultdict(set)
+    for profile_id, code in _rows(SpecificNeed.objects.all(), "profile_id", "code"):
+        if profile_id in profile_ids:
+            categories[profile_id].add(code.split("-", 1)[0])
+    return {profile_id: frozenset(codes) for profile_id, codes in categories.items()}
+
+
+_SUMMARY_FIELDS = (
+    "person_id",
+    "office_id",
+    "present",
+    "entered_on",
+    "protection",
+    "permit_type",
+    "permit_until",
+    "registered_until",
+    "entry_until",
+    "entry_basis",
+    "lawful_until",
+    "registration_due_on",
+)
+
+
+def _stay_states(present: Any) -> dict[int, PresenceState]:
+    """The presence app's summaries without their protection (the date's protection comes from the cases)."""
+    states: dict[int, PresenceState] = {}
+    for row in _rows(PresenceSummary.objects.filter(person_id__in=present), *_SUMMARY_FIELDS):
+        values = dict(zip(_SUMMARY_FIELDS, row, strict=True))
+        person_id = values.pop("person_id")
+        values["protection"] = ""
+        states[person_id] = PresenceState(**values)
+    return states
+
+
+def _stay_status(state: PresenceState | None, reference_date: date) -> tuple[str, bool]:
+    if state is None:
+        return NO_ENTRY_RECORDED, False
+    status = status_on(state, reference_date)
+    if status.startswith(PERMIT_PREFIX):
+        status = "permit"
+    return status, is_registration_missed(state, reference_date)
+
+
+def people_counted(reference_date: date) -> list[PersonCount]:
+    """Each person in the country at the end of the date, once: registered by then, not merged into another
+    record, not left through a procedure or by a recorded exit (unless a procedure protects them again)."""
+    present = Registration.objects.filter(registered_on__lte=reference_date).values("person_id")
+    protection, asylum_applicants, left = protection_and_departures(reference_date)
+    exited = _exited_at(reference_date)
+    nationalities = _first_nationalities(present)
+    profiles = _latest_profiles(present, reference_date)
+    needs = _need_categories({profile_id for profile_id, _types in profiles.values()})
+    stays = _stay_states(present)
+    counted = []
+    for person_id, sex, birth_date in _rows(
+        Person.objects.filter(merged_into__isnull=True, pk__in=present), "pk", "sex", "birth_date"
+    ):
+        status = protection.get(person_id, "")
+        if not status and (person_id in left or person_id in exited):
+            continue
+        profile_id, profile_types = profiles.get(person_id, (0, []))
+        if status:
+            stay_status, missed = status, False
+        else:
+            stay_status, missed = _stay_status(stays.get(person_id), reference_date)
+        counted.append(
+            PersonCount(
+                sex=sex,
+                birth_date=birth_date,
+                coo=nationalities.get(person_id, "UNK"),
+                population=population_type(
+                    profile_types, protection=status, had_asylum_case=person_id in asylum_applicants
+                ),
+                presence_status=stay_status,
+                registration_missed=missed,
+                need_categories=needs.get(profile_id, frozenset()),
+            )
+        )
+    return counted
+
+
+DEMOGRAPHIC_MEASURES = tuple(
+    f"{sex}_{band}"
+    for sex in ("f", "m")
+    for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")
+)
+
+
+def national_datasets(
+    people: list[PersonCount], *, reference_date: date, state: str
+) -> dict[str, list[dict[str, Any]]]:
+    """Stocks by origin and population type, demographics by sex and age band (UNHCR's layout), presence by
+    status and specific needs by category, all at the reference date."""
+    stocks: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(POPULATION_COLUMN.values(), 0))
+    demography: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    presence: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    needs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for person in people:
+        stocks[person.coo][POPULATION_COLUMN[person.population]] += 1
+        cells = demography[(person.coo, person.population)]
+        age = age_on(person.birth_date, reference_date)
+        if person.sex in {"F", "M"}:
+            prefix = person.sex.lower()
+            cells[f"{prefix}_{age_band(age)}"] += 1
+            cells[f"{prefix}_total"] += 1
+        cells["total"] += 1
+        young, youth = youth_bands(age)
+        cells["y_15_24"] += young
+        cells["y_15_34"] += youth
+        here = presence[person.coo]
+        here[
+            "permit_holders"
+            if person.presence_status == "permit"
+            else PRESENCE_COLUMN[person.presence_status]
+        ] += 1
+        here["present"] += 1
+        here["registration_missed"] += person.registration_missed
+        if person.need_categories:
+            for category in person.need_categories:
+                needs[person.coo][category.lower()] += 1
+            needs[person.coo]["persons"] += 1
+    year = reference_date.year
+    where = {"year": year, "coa": state}
+    return {
+        "population": [{**where, "coo": coo, **counts} for coo, counts in sorted(stocks.items())],
+        "demographics": [
+            {
+                **where,
+                "coo": coo,
+                "pop_type": kind,
+                "location": "",
+                "loc_type": "",
+                "acc_type": "",
+                **{measure: cells.get(measure, 0) for measure in DEMOGRAPHIC_MEASURES},
+                "total": cells["total"],
+                "y_15_24": cells["y_15_24"],
+                "y_15_34": cells["y_15_34"],
+            }
+            for (coo, kind), cells in sorted(demography.items())
+        ],
+        "presence": [
+            {
+                **where,
+                "coo": coo,
+                "reference_date": reference_date,
+                **{measure: cells.get(measure, 0) for measure in PRESENCE_STATUS_MEASURES},
+                "present": cells["present"],
+                "registration_missed": cells["registration_missed"],
+            }
+            for coo, cells in sorted(presence.items())
+        ],
+        "specific_needs": [
+            {
+                **where,
+                "coo": coo,
+                "reference_date": reference_date,
+                **{category.lower(): cells.get(category.lower(), 0) for category in SPECIFIC_NEED_CATEGORIES},
+                "persons": cells["persons"],
+            }
+            for coo, cells in sorted(needs.items())
+        ],
+    }
