@@ -31,7 +31,7 @@ run: venv
 	$(KARVON) presence_demo_load --if-empty
 	$(KARVON) duplicates_scan --if-queue-empty
 	$(KARVON) statistics_load_unhcr
-	$(KARVON) statistics_refresh_national
+	$(KARVON) statistics_refresh_national --all-years
 	$(KARVON) collectstatic --no-input >/dev/null
 	$(KARVON) demo_logins
 	@# The task worker (duplicate checks after each registration) runs beside the web server and stops with it.

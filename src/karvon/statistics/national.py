@@ -218,6 +218,12 @@ def _stay_status(state: PresenceState | None, reference_date: date) -> tuple[str
     return status, is_registration_missed(state, reference_date)
 
 
+def first_registration_year() -> int | None:
+    """Where a full recomputation starts: the year of the registry's first registration."""
+    first = Registration.objects.order_by("registered_on").values_list("registered_on", flat=True).first()
+    return first.year if first else None
+
+
 def people_counted(reference_date: date) -> list[PersonCount]:
     """Each person in the country at the end of the date, once: registered by then, not merged into another
     record, not left through a procedure or by a recorded exit (unless a procedure protects them again)."""

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from karvon.statistics.national import first_registration_year
 from karvon.statistics.services import national_figures_refresh
 
 
@@ -30,11 +31,19 @@ class Command(BaseCommand):
             default=None,
             help="Also recompute every year from this one to the reference date's (stocks at 31 December).",
         )
+        parser.add_argument(
+            "--all-years",
+            action="store_true",
+            help="Recompute every year from that of the first registration (a full recomputation).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         reference_date = options["date"] or timezone.localdate(now)
         from_year = options["from_year"]
+        if options["all_years"]:
+            first = first_registration_year()
+            from_year = min(first, reference_date.year) if first else None
         if from_year is not None and not 1951 <= from_year <= reference_date.year:
             raise CommandError(f"--from-year must be between 1951 and {reference_date.year}.")
         load = national_figures_refresh(reference_date=reference_date, now=now, from_year=from_year)
