@@ -321,6 +321,26 @@ def meeting_report_pdf(data: Dashboard, *, year: int) -> bytes:
         )
         % {"threshold": data.threshold}
     )
+
+    if data.presence:
+        pdf.heading(_("Presence (national)") + f" · {data.presence_date}")
+        lines = [*data.presence, *([data.registration_missed] if data.registration_missed else [])]
+        pdf.grid(
+            [_("Status at the reference date"), _("People present")],
+            [[line.label, _number(line.value, hidden=line.hidden)] for line in lines],
+            (110, 40),
+        )
+        pdf.bars([(line.label, line.value, line.hidden) for line in data.presence[:-1]])
+        if data.needs:
+            pdf.grid(
+                [_("Specific needs (UNHCR categories) of the people counted"), _("People")],
+                [
+                    [line.label[:70], _number(line.value, hidden=line.hidden)]
+                    for line in [*data.needs, *([data.needs_persons] if data.needs_persons else [])]
+                ],
+                (130, 30),
+            )
+            pdf.paragraph(_("A person with needs in several categories counts in each of them."))
     return bytes(pdf.output())
 
 

@@ -86,3 +86,34 @@ def test_the_api_answers_the_report_and_refuses_an_officer(make_user: Any, tmp_p
     assert "2024" in text_of(answer.content, tmp_path)
     officer = client_for(make_user("alice", "registration_officer"))
     assert officer.get("/api/v1/statistics/report/", {"year": 2024}).status_code == 404
+
+
+def test_the_report_carries_the_presence_figures_with_small_counts_hidden(
+    make_user: Any, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from karvon.statistics.models import PresenceFigure
+
+    load = DataLoad.objects.create(source=Source.NATIONAL, loaded_at=timezone.now(), origin="test")
+    PresenceFigure.objects.create(
+        load=load,
+        source=Source.NATIONAL,
+        year=2024,
+        coo="AFG",
+        coa="KAZ",
+        reference_date=date(2024, 12, 31),
+        asylum_seekers=40,
+        overstayers=3,
+        present=43,
+        registration_missed=12,
+    )
+    client = Client()
+    client.force_login(make_user("stan", "statistician", office=None))
+    text = text_of(
+        client.get("/statistics/report.pdf", {"year": 2024}, HTTP_ACCEPT_LANGUAGE="en").content, tmp_path
+    )
+    assert "Presence (national) · 2024-12-31" in text
+    overstayers = next(line for line in text.splitlines() if line.strip().startswith("Overstayers"))
+    assert "·" in overstayers and " 3" not in overstayers
+    assert "Stay registration missed" in text
