@@ -4,7 +4,7 @@ the registry, the procedures and presence records; only counts leave this module
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -224,7 +224,7 @@ def first_registration_year() -> int | None:
     return first.year if first else None
 
 
-def people_counted(reference_date: date) -> list[PersonCount]:
+def people_counted(reference_date: date) -> Iterator[PersonCount]:
     """Each person in the country at the end of the date, once: registered by then, not merged into another
     record, not left through a procedure or by a recorded exit (unless a procedure protects them again)."""
     present = Registration.objects.filter(registered_on__lte=reference_date).values("person_id")
@@ -234,7 +234,6 @@ def people_counted(reference_date: date) -> list[PersonCount]:
     profiles = _latest_profiles(present, reference_date)
     needs = _need_categories({profile_id for profile_id, _types in profiles.values()})
     stays = _stay_states(present)
-    counted = []
     for person_id, sex, birth_date in _rows(
         Person.objects.filter(merged_into__isnull=True, pk__in=present), "pk", "sex", "birth_date"
     ):
@@ -246,20 +245,17 @@ def people_counted(reference_date: date) -> list[PersonCount]:
             stay_status, missed = status, False
         else:
             stay_status, missed = _stay_status(stays.get(person_id), reference_date)
-        counted.append(
-            PersonCount(
-                sex=sex,
-                birth_date=birth_date,
-                coo=nationalities.get(person_id, "UNK"),
-                population=population_type(
-                    profile_types, protection=status, had_asylum_case=person_id in asylum_applicants
-                ),
-                presence_status=stay_status,
-                registration_missed=missed,
-                need_categories=needs.get(profile_id, frozenset()),
-            )
+        yield PersonCount(
+            sex=sex,
+            birth_date=birth_date,
+            coo=nationalities.get(person_id, "UNK"),
+            population=population_type(
+                profile_types, protection=status, had_asylum_case=person_id in asylum_applicants
+            ),
+            presence_status=stay_status,
+            registration_missed=missed,
+            need_categories=needs.get(profile_id, frozenset()),
         )
-    return counted
 
 
 DEMOGRAPHIC_MEASURES = tuple(
@@ -270,7 +266,7 @@ DEMOGRAPHIC_MEASURES = tuple(
 
 
 def national_datasets(
-    people: list[PersonCount], *, reference_date: date, state: str
+    people: Iterable[PersonCount], *, reference_date: date, state: str
 ) -> dict[str, list[dict[str, Any]]]:
     """Stocks by origin and population type, demographics by sex and age band (UNHCR's layout), presence by
     status and specific needs by category, all at the reference date."""
