@@ -32,6 +32,7 @@ Dataset = Literal[
     "flows",
     "presence",
     "specific-needs",
+    "movements",
 ]
 
 

@@ -197,6 +197,27 @@ def presence_chart(data: Dashboard) -> Chart:
     )
 
 
+def movements_chart(table: StatisticsTable | None) -> Chart:
+    rows = table.rows if table is not None else []
+    datasets = []
+    for colour, (measure, label) in enumerate(movement_measures()):
+        hidden = [measure in row.get("suppressed", []) for row in rows]
+        datasets.append(_series(label, [row.get(measure) for row in rows], hidden, colour, kind="line"))
+    return _chart(
+        _("Arrivals, entries and exits (national), year by year"),
+        [str(row["year"]) for row in rows],
+        datasets if rows else [],
+    )
+
+
+def movement_measures() -> list[tuple[str, str]]:
+    return [
+        ("arrivals", _("Arrivals (first registered)")),
+        ("entries", _("Entries")),
+        ("exits", _("Exits")),
+    ]
+
+
 def dashboard_charts(data: Dashboard) -> dict[str, Chart]:
     """One chart per table of the dashboard, keyed as the template embeds it (json_script)."""
     return {
@@ -214,4 +235,5 @@ def dashboard_charts(data: Dashboard) -> dict[str, Chart]:
         ),
         "stages": processing_chart(data.processing.stages, title=_("Days spent in each stage")),
         "presence": presence_chart(data),
+        "movements": movements_chart(data.movements),
     }

@@ -110,6 +110,7 @@ class Dashboard:
     needs: list[FigureLine] = field(default_factory=list)
     needs_persons: FigureLine | None = None
     disclosure_method: str = "suppress"
+    movements: StatisticsTable | None = None
 
     @property
     def disclosure_rule(self) -> str:

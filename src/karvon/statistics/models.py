@@ -255,3 +255,15 @@ class DurationFigure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["source", "kind", "year"], name="stat_duration_kind_year")]
+
+
+class MovementFigure(Figure):
+    """The year's arrivals (people first registered in it), entries and exits recorded at the borders, by
+    origin (national only). Three separate counts: a person may enter and leave several times in a year."""
+
+    arrivals = count_field()
+    entries = count_field()
+    exits = count_field()
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "coa", "year"], name="stat_movement_coa_year")]

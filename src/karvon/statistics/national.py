@@ -339,3 +339,43 @@ def national_datasets(
             for coo, cells in sorted(needs.items())
         ],
     }
+
+
+def _first_nationality_join(person_column: str) -> str:
+    nationality = connection.ops.quote_name(PersonNationality._meta.db_table)
+    return (
+        f"LEFT JOIN (SELECT person_id, MIN(id) AS first_id FROM {nationality} GROUP BY person_id) f "  # noqa: S608
+        f"ON f.person_id = {person_column} LEFT JOIN {nationality} n ON n.id = f.first_id"
+    )
+
+
+def movement_flow_datasets(*, year: int, until: date, state: str) -> dict[str, list[dict[str, Any]]]:
+    """Arrivals (people first registered in the year, not merged), entries and exits of the year up to `until`,
+    by the person's first nationality, counted in the database."""
+    first_day = date(year, 1, 1)
+    movement = connection.ops.quote_name(Movement._meta.db_table)
+    registration = connection.ops.quote_name(Registration._meta.db_table)
+    person = connection.ops.quote_name(Person._meta.db_table)
+    crossings = (
+        f"SELECT COALESCE(n.country, 'UNK'), m.direction, COUNT(*) FROM {movement} m "  # noqa: S608
+        f"{_first_nationality_join('m.person_id')} WHERE m.crossed_on >= %s AND m.crossed_on <= %s GROUP BY 1, 2"
+    )
+    arrivals = (
+        f"SELECT COALESCE(n.country, 'UNK'), COUNT(*) FROM (SELECT person_id, MIN(registered_on) AS first_on "  # noqa: S608
+        f"FROM {registration} GROUP BY person_id) r JOIN {person} p ON p.id = r.person_id "
+        f"{_first_nationality_join('r.person_id')} "
+        "WHERE p.merged_into_id IS NULL AND r.first_on >= %s AND r.first_on <= %s GROUP BY 1"
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"arrivals": 0, "entries": 0, "exits": 0})
+    with connection.cursor() as cursor:
+        cursor.execute(crossings, [first_day, until])
+        for coo, direction, n in cursor.fetchall():
+            counts[coo]["entries" if direction == "entry" else "exits"] += n
+        cursor.execute(arrivals, [first_day, until])
+        for coo, n in cursor.fetchall():
+            counts[coo]["arrivals"] += n
+    return {
+        "movements": [
+            {"year": year, "coo": coo, "coa": state, **cells} for coo, cells in sorted(counts.items())
+        ]
+    }

@@ -40,6 +40,7 @@ from karvon.statistics.models import (
     DecisionFigure,
     DemographicFigure,
     FlowFigure,
+    MovementFigure,
     PopulationFigure,
     PresenceFigure,
     SolutionFigure,
@@ -133,6 +134,7 @@ DATASETS: dict[str, tuple[type[Model], tuple[str, ...], tuple[str, ...], str | N
         (),
         "present",
     ),
+    "movements": (MovementFigure, ("arrivals", "entries", "exits"), (), None),
     "specific_needs": (
         SpecificNeedFigure,
         (*(category.lower() for category in SPECIFIC_NEED_CATEGORIES), "persons"),
@@ -145,6 +147,7 @@ DATASETS: dict[str, tuple[type[Model], tuple[str, ...], tuple[str, ...], str | N
 SEPARATE_MEASURES: dict[str, tuple[str, ...]] = {
     "presence": ("registration_missed",),
     "specific_needs": DATASETS["specific_needs"][1],
+    "movements": DATASETS["movements"][1],
 }
 
 
@@ -551,6 +554,7 @@ def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashb
         loaded=DataLoad.objects.filter(source=Source.UNHCR).exists(),
         processing=processing_times(year_from=year_from, year_to=year_to, threshold=threshold),
         disclosure_method=disclosure_method(),
+        movements=_table("movements", national_query),
         **_presence_and_needs(state, year_to),
     )
 

@@ -21,13 +21,14 @@ from karvon.statistics.models import (
     DemographicFigure,
     DurationFigure,
     FlowFigure,
+    MovementFigure,
     PopulationFigure,
     PresenceFigure,
     SolutionFigure,
     Source,
     SpecificNeedFigure,
 )
-from karvon.statistics.national import national_datasets, people_counted
+from karvon.statistics.national import movement_flow_datasets, national_datasets, people_counted
 from karvon.statistics.procedures import asylum_flow_datasets, duration_counts
 from karvon.statistics.unhcr_files import PSEUDO_COUNTRIES, read_all
 
@@ -40,6 +41,7 @@ DATASET_MODELS: dict[str, type[Model]] = {
     "flows": FlowFigure,
     "presence": PresenceFigure,
     "specific_needs": SpecificNeedFigure,
+    "movements": MovementFigure,
 }
 BATCH = 5000
 
@@ -110,6 +112,7 @@ def unhcr_load(*, directory: Path, now: datetime, actor: User | None = None) -> 
 def _national_year(reference_date: date, state: str) -> dict[str, list[dict[str, Any]]]:
     datasets = national_datasets(people_counted(reference_date), reference_date=reference_date, state=state)
     datasets.update(asylum_flow_datasets(year=reference_date.year, until=reference_date, state=state))
+    datasets.update(movement_flow_datasets(year=reference_date.year, until=reference_date, state=state))
     return datasets
 
 

@@ -23,6 +23,7 @@ DOWNLOADABLE = {
     "flows",
     "presence",
     "specific_needs",
+    "movements",
 }
 FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"), ("sdmx-csv", "SDMX-CSV 2.0"))
 
@@ -38,6 +39,7 @@ def _datasets() -> list[tuple[str, str, bool]]:
         ("flows", _("Flows"), False),
         ("presence", _("Presence by status"), True),
         ("specific_needs", _("Specific needs"), True),
+        ("movements", _("Arrivals, entries and exits"), True),
     ]
 
 

@@ -163,3 +163,39 @@ def _status_measures() -> tuple[str, ...]:
     from karvon.statistics.models import PRESENCE_STATUS_MEASURES
 
     return PRESENCE_STATUS_MEASURES
+
+
+def test_arrivals_entries_and_exits_are_counted_by_year_and_origin(
+    users: dict[str, Any], register: Callable[..., Any], ctx_for: Callable[..., Any], node: dict[str, Any]
+) -> None:
+    from karvon.presence.contracts import MovementInput
+    from karvon.presence.services import movement_record
+    from karvon.statistics.models import MovementFigure
+
+    officer = ctx_for(users["officer"])
+    traveller = register(users["officer"], nationalities=("UZB", "TJK"))
+    for direction, day in (
+        ("entry", date(2026, 3, 1)),
+        ("exit", date(2026, 5, 1)),
+        ("entry", date(2026, 9, 1)),
+    ):
+        movement_record(
+            ctx=officer,
+            person_uuid=traveller.uuid,
+            movement=MovementInput(
+                direction=direction,
+                crossed_on=day,
+                office_id=node["almaty"].pk,
+                crossing_point_name="Kordai",
+                purpose="work" if direction == "entry" else "",
+            ),
+        )
+    register(users["officer"], nationalities=("AFG",))
+
+    national_figures_refresh(reference_date=TODAY, now=NOW)
+
+    rows = {
+        row.coo: (row.arrivals, row.entries, row.exits)
+        for row in MovementFigure.objects.filter(source=Source.NATIONAL, year=2026)
+    }
+    assert rows == {"UZB": (1, 2, 1), "AFG": (1, 0, 0)}

@@ -51,7 +51,7 @@ def test_the_dashboard_shows_presence_and_specific_needs_after_a_refresh(registe
     page = logged_in(users["statistician"]).get("/statistics/")
     text = page.content.decode()
     assert 'id="presence"' in text and "No entry recorded" in text and "6" in text
-    assert 'id="chart-presence"' in text
+    assert 'id="chart-presence"' in text and 'id="chart-movements"' in text
     assert "Counts from 1 to 4 are hidden" in text
 
 
