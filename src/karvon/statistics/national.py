@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from karvon.cases.models import Case, CaseEvent, CaseMember
@@ -136,52 +136,6 @@ def protection_and_departures(reference_date: date) -> tuple[dict[int, str], set
     return protection, asylum_applicants, left
 
 
-def _exited_at(reference_date: date) -> set[int]:
-    """People whose last recorded crossing on or before the date is an exit."""
-    last: dict[int, str] = {}
-    for person_id, direction in _rows(
-        Movement.objects.filter(crossed_on__lte=reference_date).order_by("person_id", "crossed_on", "id"),
-        "person_id",
-        "direction",
-    ):
-        last[person_id] = direction
-    return {person_id for person_id, direction in last.items() if direction == "exit"}
-
-
-def _first_nationalities(present: Any) -> dict[int, str]:
-    first: dict[int, str] = {}
-    for person_id, country in _rows(
-        PersonNationality.objects.filter(person_id__in=present).order_by("person_id", "pk"),
-        "person_id",
-        "country",
-    ):
-        first.setdefault(person_id, country)
-    return first
-
-
-def _latest_profiles(present: Any, reference_date: date) -> dict[int, tuple[int, list[str]]]:
-    latest: dict[int, tuple[int, list[str]]] = {}
-    for person_id, profile_id, types in _rows(
-        ProfileRecord.objects.filter(recorded_at__lt=_end_of(reference_date), person_id__in=present).order_by(
-            "person_id", "-recorded_at", "-pk"
-        ),
-        "person_id",
-        "pk",
-        "profile_types",
-    ):
-        if person_id not in latest:
-            latest[person_id] = (profile_id, list(types or []))
-    return latest
-
-
-def _need_categories(profile_ids: set[int]) -> dict[int, frozenset[str]]:
-    categories: dict[int, set[str]] = defaultdict(set)
-    for profile_id, code in _rows(SpecificNeed.objects.all(), "profile_id", "code"):
-        if profile_id in profile_ids:
-            categories[profile_id].add(code.split("-", 1)[0])
-    return {profile_id: frozenset(codes) for profile_id, codes in categories.items()}
-
-
 _SUMMARY_FIELDS = (
     "person_id",
     "office_id",
@@ -198,15 +152,85 @@ _SUMMARY_FIELDS = (
 )
 
 
-def _stay_states(present: Any) -> dict[int, PresenceState]:
-    """The presence app's summaries without their protection (the date's protection comes from the cases)."""
-    states: dict[int, PresenceState] = {}
-    for row in _rows(PresenceSummary.objects.filter(person_id__in=present), *_SUMMARY_FIELDS):
+@dataclass
+class RegistrySnapshot:
+    """What does not depend on the reference date, read once for every date a recomputation counts at: the
+    people, their first registration and first nationality, their profiles and crossings in time order, the
+    needs of each profile and the presence app's stay records."""
+
+    people: list[tuple[int, str, date | None]]
+    first_registered: dict[int, date]
+    nationalities: dict[int, str]
+    # Per person, (recorded at, profile id, types) oldest first; most people have one.
+    profiles: dict[int, list[tuple[datetime, int, list[str]]]]
+    needs: dict[int, frozenset[str]]
+    stays: dict[int, PresenceState]
+    crossings: dict[int, list[tuple[date, str]]]
+
+
+def registry_snapshot() -> RegistrySnapshot:
+    first_registered: dict[int, date] = {}
+    for person_id, registered_on in _rows(
+        Registration.objects.order_by().values("person_id").annotate(first=Min("registered_on")),
+        "person_id",
+        "first",
+    ):
+        first_registered[person_id] = registered_on
+    nationalities: dict[int, str] = {}
+    for person_id, country in _rows(
+        PersonNationality.objects.order_by("person_id", "pk"), "person_id", "country"
+    ):
+        nationalities.setdefault(person_id, country)
+    profiles: dict[int, list[tuple[datetime, int, list[str]]]] = defaultdict(list)
+    for person_id, recorded_at, profile_id, types in _rows(
+        ProfileRecord.objects.order_by("person_id", "recorded_at", "pk"),
+        "person_id",
+        "recorded_at",
+        "pk",
+        "profile_types",
+    ):
+        profiles[person_id].append((recorded_at, profile_id, list(types or [])))
+    categories: dict[int, set[str]] = defaultdict(set)
+    for profile_id, code in _rows(SpecificNeed.objects.all(), "profile_id", "code"):
+        categories[profile_id].add(code.split("-", 1)[0])
+    stays: dict[int, PresenceState] = {}
+    for row in _rows(PresenceSummary.objects.all(), *_SUMMARY_FIELDS):
         values = dict(zip(_SUMMARY_FIELDS, row, strict=True))
         person_id = values.pop("person_id")
+        # The protection at a date comes from the cases, not from the summary's current one.
         values["protection"] = ""
-        states[person_id] = PresenceState(**values)
-    return states
+        stays[person_id] = PresenceState(**values)
+    crossings: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for person_id, crossed_on, direction in _rows(
+        Movement.objects.order_by("person_id", "crossed_on", "id"), "person_id", "crossed_on", "direction"
+    ):
+        crossings[person_id].append((crossed_on, direction))
+    return RegistrySnapshot(
+        people=list(_rows(Person.objects.filter(merged_into__isnull=True), "pk", "sex", "birth_date")),
+        first_registered=first_registered,
+        nationalities=nationalities,
+        profiles=dict(profiles),
+        needs={profile_id: frozenset(codes) for profile_id, codes in categories.items()},
+        stays=stays,
+        crossings=dict(crossings),
+    )
+
+
+def _latest_profile(
+    history: list[tuple[datetime, int, list[str]]], cut_off: datetime
+) -> tuple[int, list[str]]:
+    for recorded_at, profile_id, types in reversed(history):
+        if recorded_at < cut_off:
+            return profile_id, types
+    return 0, []
+
+
+def _exited(history: list[tuple[date, str]], reference_date: date) -> bool:
+    """The last crossing recorded on or before the date is an exit."""
+    for crossed_on, direction in reversed(history):
+        if crossed_on <= reference_date:
+            return direction == "exit"
+    return False
 
 
 def _stay_status(state: PresenceState | None, reference_date: date) -> tuple[str, bool]:
@@ -224,37 +248,36 @@ def first_registration_year() -> int | None:
     return first.year if first else None
 
 
-def people_counted(reference_date: date) -> Iterator[PersonCount]:
+def people_counted(reference_date: date, snapshot: RegistrySnapshot | None = None) -> Iterator[PersonCount]:
     """Each person in the country at the end of the date, once: registered by then, not merged into another
     record, not left through a procedure or by a recorded exit (unless a procedure protects them again)."""
-    present = Registration.objects.filter(registered_on__lte=reference_date).values("person_id")
+    snapshot = snapshot if snapshot is not None else registry_snapshot()
     protection, asylum_applicants, left = protection_and_departures(reference_date)
-    exited = _exited_at(reference_date)
-    nationalities = _first_nationalities(present)
-    profiles = _latest_profiles(present, reference_date)
-    needs = _need_categories({profile_id for profile_id, _types in profiles.values()})
-    stays = _stay_states(present)
-    for person_id, sex, birth_date in _rows(
-        Person.objects.filter(merged_into__isnull=True, pk__in=present), "pk", "sex", "birth_date"
-    ):
-        status = protection.get(person_id, "")
-        if not status and (person_id in left or person_id in exited):
+    cut_off = _end_of(reference_date)
+    for person_id, sex, birth_date in snapshot.people:
+        registered_on = snapshot.first_registered.get(person_id)
+        if registered_on is None or registered_on > reference_date:
             continue
-        profile_id, profile_types = profiles.get(person_id, (0, []))
+        status = protection.get(person_id, "")
+        if not status and (
+            person_id in left or _exited(snapshot.crossings.get(person_id, []), reference_date)
+        ):
+            continue
+        profile_id, profile_types = _latest_profile(snapshot.profiles.get(person_id, []), cut_off)
         if status:
             stay_status, missed = status, False
         else:
-            stay_status, missed = _stay_status(stays.get(person_id), reference_date)
+            stay_status, missed = _stay_status(snapshot.stays.get(person_id), reference_date)
         yield PersonCount(
             sex=sex,
             birth_date=birth_date,
-            coo=nationalities.get(person_id, "UNK"),
+            coo=snapshot.nationalities.get(person_id, "UNK"),
             population=population_type(
                 profile_types, protection=status, had_asylum_case=person_id in asylum_applicants
             ),
             presence_status=stay_status,
             registration_missed=missed,
-            need_categories=needs.get(profile_id, frozenset()),
+            need_categories=snapshot.needs.get(profile_id, frozenset()),
         )
 
 

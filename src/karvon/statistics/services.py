@@ -28,7 +28,13 @@ from karvon.statistics.models import (
     Source,
     SpecificNeedFigure,
 )
-from karvon.statistics.national import movement_flow_datasets, national_datasets, people_counted
+from karvon.statistics.national import (
+    RegistrySnapshot,
+    movement_flow_datasets,
+    national_datasets,
+    people_counted,
+    registry_snapshot,
+)
 from karvon.statistics.procedures import asylum_flow_datasets, duration_counts
 from karvon.statistics.unhcr_files import PSEUDO_COUNTRIES, read_all
 
@@ -109,8 +115,12 @@ def unhcr_load(*, directory: Path, now: datetime, actor: User | None = None) -> 
     return load
 
 
-def _national_year(reference_date: date, state: str) -> dict[str, list[dict[str, Any]]]:
-    datasets = national_datasets(people_counted(reference_date), reference_date=reference_date, state=state)
+def _national_year(
+    reference_date: date, state: str, snapshot: RegistrySnapshot
+) -> dict[str, list[dict[str, Any]]]:
+    datasets = national_datasets(
+        people_counted(reference_date, snapshot), reference_date=reference_date, state=state
+    )
     datasets.update(asylum_flow_datasets(year=reference_date.year, until=reference_date, state=state))
     datasets.update(movement_flow_datasets(year=reference_date.year, until=reference_date, state=state))
     return datasets
@@ -124,10 +134,14 @@ def national_figures_refresh(
     31 December); and the processing-time counts of the whole event log. One transaction: all or nothing."""
     state = settings.KARVON_NODE_STATE
     years = range(from_year if from_year is not None else reference_date.year, reference_date.year + 1)
+    snapshot = registry_snapshot()
     by_year = {
-        year: _national_year(reference_date if year == reference_date.year else date(year, 12, 31), state)
+        year: _national_year(
+            reference_date if year == reference_date.year else date(year, 12, 31), state, snapshot
+        )
         for year in years
     }
+    del snapshot
     durations = duration_counts()
     row_counts: dict[str, int] = defaultdict(int)
     for datasets in by_year.values():
