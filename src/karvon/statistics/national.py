@@ -3,14 +3,17 @@ the registry, the procedures and presence records; only counts leave this module
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import Max, Min, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from karvon.cases.models import Case, CaseEvent, CaseMember
@@ -66,9 +69,9 @@ PRESENCE_COLUMN = {
 CHUNK = 20_000
 
 
-@dataclass(frozen=True)
-class PersonCount:
-    """What one person contributes to the tables: no name, no identifier leaves the module."""
+class PersonCount(NamedTuple):
+    """What one person contributes to the tables: no name, no identifier leaves the module (a tuple: a million
+    of them are made per date)."""
 
     sex: str
     birth_date: date | None
@@ -136,12 +139,13 @@ def protection_and_departures(reference_date: date) -> tuple[dict[int, str], set
     return protection, asylum_applicants, left
 
 
+# In the order of PresenceState's fields, which are built from these rows positionally.
 _SUMMARY_FIELDS = (
     "person_id",
     "office_id",
     "present",
     "entered_on",
-    "protection",
+    "no_protection",
     "permit_type",
     "permit_until",
     "registered_until",
@@ -161,8 +165,8 @@ class RegistrySnapshot:
     people: list[tuple[int, str, date | None]]
     first_registered: dict[int, date]
     nationalities: dict[int, str]
-    # Per person, (recorded at, profile id, types) oldest first; most people have one.
-    profiles: dict[int, list[tuple[datetime, int, list[str]]]]
+    # Per person, (recorded at, profile id, types as stored JSON text) oldest first; most people have one.
+    profiles: dict[int, list[tuple[datetime, int, str]]]
     needs: dict[int, frozenset[str]]
     stays: dict[int, PresenceState]
     crossings: dict[int, list[tuple[date, str]]]
@@ -181,25 +185,27 @@ def registry_snapshot() -> RegistrySnapshot:
         PersonNationality.objects.order_by("person_id", "pk"), "person_id", "country"
     ):
         nationalities.setdefault(person_id, country)
-    profiles: dict[int, list[tuple[datetime, int, list[str]]]] = defaultdict(list)
+    profiles: dict[int, list[tuple[datetime, int, str]]] = defaultdict(list)
+    # The types as text: a few distinct lists recur a million times; each is parsed once (`_population`).
     for person_id, recorded_at, profile_id, types in _rows(
-        ProfileRecord.objects.order_by("person_id", "recorded_at", "pk"),
+        ProfileRecord.objects.order_by("person_id", "recorded_at", "pk").annotate(
+            types_text=Cast("profile_types", TextField())
+        ),
         "person_id",
         "recorded_at",
         "pk",
-        "profile_types",
+        "types_text",
     ):
-        profiles[person_id].append((recorded_at, profile_id, list(types or [])))
+        profiles[person_id].append((recorded_at, profile_id, types or "[]"))
     categories: dict[int, set[str]] = defaultdict(set)
     for profile_id, code in _rows(SpecificNeed.objects.all(), "profile_id", "code"):
         categories[profile_id].add(code.split("-", 1)[0])
     stays: dict[int, PresenceState] = {}
-    for row in _rows(PresenceSummary.objects.all(), *_SUMMARY_FIELDS):
-        values = dict(zip(_SUMMARY_FIELDS, row, strict=True))
-        person_id = values.pop("person_id")
-        # The protection at a date comes from the cases, not from the summary's current one.
-        values["protection"] = ""
-        stays[person_id] = PresenceState(**values)
+    # The protection at a date comes from the cases, not from the summary's current one: read as "".
+    for person_id, *values in _rows(
+        PresenceSummary.objects.annotate(no_protection=Value("")), *_SUMMARY_FIELDS
+    ):
+        stays[person_id] = PresenceState(*values)
     crossings: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for person_id, crossed_on, direction in _rows(
         Movement.objects.order_by("person_id", "crossed_on", "id"), "person_id", "crossed_on", "direction"
@@ -216,13 +222,16 @@ def registry_snapshot() -> RegistrySnapshot:
     )
 
 
-def _latest_profile(
-    history: list[tuple[datetime, int, list[str]]], cut_off: datetime
-) -> tuple[int, list[str]]:
+def _latest_profile(history: list[tuple[datetime, int, str]], cut_off: datetime) -> tuple[int, str]:
     for recorded_at, profile_id, types in reversed(history):
         if recorded_at < cut_off:
             return profile_id, types
-    return 0, []
+    return 0, "[]"
+
+
+@lru_cache(maxsize=4096)
+def _population(types_text: str, protection: str, had_asylum_case: bool) -> str:
+    return population_type(json.loads(types_text), protection=protection, had_asylum_case=had_asylum_case)
 
 
 def _exited(history: list[tuple[date, str]], reference_date: date) -> bool:
@@ -272,9 +281,7 @@ def people_counted(reference_date: date, snapshot: RegistrySnapshot | None = Non
             sex=sex,
             birth_date=birth_date,
             coo=snapshot.nationalities.get(person_id, "UNK"),
-            population=population_type(
-                profile_types, protection=status, had_asylum_case=person_id in asylum_applicants
-            ),
+            population=_population(profile_types, status, person_id in asylum_applicants),
             presence_status=stay_status,
             registration_missed=missed,
             need_categories=snapshot.needs.get(profile_id, frozenset()),
@@ -364,41 +371,29 @@ def national_datasets(
     }
 
 
-def _first_nationality_join(person_column: str) -> str:
-    nationality = connection.ops.quote_name(PersonNationality._meta.db_table)
-    return (
-        f"LEFT JOIN (SELECT person_id, MIN(id) AS first_id FROM {nationality} GROUP BY person_id) f "  # noqa: S608
-        f"ON f.person_id = {person_column} LEFT JOIN {nationality} n ON n.id = f.first_id"
+def movement_flows_by_year(
+    *, years: range, until: date, state: str, snapshot: RegistrySnapshot | None = None
+) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """Arrivals (people first registered in the year, not merged), entries and exits of every year of the span up
+    to `until`, by the person's first nationality, from the snapshot already in memory."""
+    snapshot = snapshot if snapshot is not None else registry_snapshot()
+    first_day = date(years.start, 1, 1)
+    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(
+        lambda: {"arrivals": 0, "entries": 0, "exits": 0}
     )
+    for person_id, _sex, _birth_date in snapshot.people:
+        coo = snapshot.nationalities.get(person_id, "UNK")
+        registered_on = snapshot.first_registered.get(person_id)
+        if registered_on is not None and first_day <= registered_on <= until:
+            counts[(registered_on.year, coo)]["arrivals"] += 1
+        for crossed_on, direction in snapshot.crossings.get(person_id, ()):
+            if first_day <= crossed_on <= until:
+                counts[(crossed_on.year, coo)]["entries" if direction == "entry" else "exits"] += 1
+    result: dict[int, dict[str, list[dict[str, Any]]]] = {year: {"movements": []} for year in years}
+    for (year, coo), cells in sorted(counts.items()):
+        result[year]["movements"].append({"year": year, "coo": coo, "coa": state, **cells})
+    return result
 
 
 def movement_flow_datasets(*, year: int, until: date, state: str) -> dict[str, list[dict[str, Any]]]:
-    """Arrivals (people first registered in the year, not merged), entries and exits of the year up to `until`,
-    by the person's first nationality, counted in the database."""
-    first_day = date(year, 1, 1)
-    movement = connection.ops.quote_name(Movement._meta.db_table)
-    registration = connection.ops.quote_name(Registration._meta.db_table)
-    person = connection.ops.quote_name(Person._meta.db_table)
-    crossings = (
-        f"SELECT COALESCE(n.country, 'UNK'), m.direction, COUNT(*) FROM {movement} m "  # noqa: S608
-        f"{_first_nationality_join('m.person_id')} WHERE m.crossed_on >= %s AND m.crossed_on <= %s GROUP BY 1, 2"
-    )
-    arrivals = (
-        f"SELECT COALESCE(n.country, 'UNK'), COUNT(*) FROM (SELECT person_id, MIN(registered_on) AS first_on "  # noqa: S608
-        f"FROM {registration} GROUP BY person_id) r JOIN {person} p ON p.id = r.person_id "
-        f"{_first_nationality_join('r.person_id')} "
-        "WHERE p.merged_into_id IS NULL AND r.first_on >= %s AND r.first_on <= %s GROUP BY 1"
-    )
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"arrivals": 0, "entries": 0, "exits": 0})
-    with connection.cursor() as cursor:
-        cursor.execute(crossings, [first_day, until])
-        for coo, direction, n in cursor.fetchall():
-            counts[coo]["entries" if direction == "entry" else "exits"] += n
-        cursor.execute(arrivals, [first_day, until])
-        for coo, n in cursor.fetchall():
-            counts[coo]["arrivals"] += n
-    return {
-        "movements": [
-            {"year": year, "coo": coo, "coa": state, **cells} for coo, cells in sorted(counts.items())
-        ]
-    }
+    return movement_flows_by_year(years=range(year, year + 1), until=until, state=state)[year]

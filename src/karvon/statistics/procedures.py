@@ -27,71 +27,76 @@ SOLUTION_COLUMN = {
 }
 
 
-def _origins(person_ids: set[int]) -> dict[int, str]:
-    """The first nationality of each principal applicant (UNHCR counts a case under its applicant's origin)."""
-    origins: dict[int, str] = {}
-    ids = list(person_ids)
-    for start in range(0, len(ids), 5000):
-        for person_id, country in (
-            PersonNationality.objects.filter(person_id__in=ids[start : start + 5000])
-            .order_by("person_id", "pk")
-            .values_list("person_id", "country")
-        ):
-            origins.setdefault(person_id, country)
-    return origins
+def first_nationality_join(person_column: str) -> str:
+    """SQL joining each person's first nationality as `n.country` (UNHCR counts a case under its applicant's)."""
+    nationality = connection.ops.quote_name(PersonNationality._meta.db_table)
+    return (
+        f"LEFT JOIN (SELECT person_id, MIN(id) AS first_id FROM {nationality} GROUP BY person_id) f "  # noqa: S608
+        f"ON f.person_id = {person_column} LEFT JOIN {nationality} n ON n.id = f.first_id"
+    )
+
+
+def _flow_rows(first_day: date, until: date) -> list[tuple[Any, ...]]:
+    """The asylum steps that are applications, decisions or solutions, counted in the database by year, step,
+    outcome, level, procedure and application type and origin: (…, persons, cases)."""
+    event = connection.ops.quote_name(CaseEvent._meta.db_table)
+    case = connection.ops.quote_name(Case._meta.db_table)
+    counted = ", ".join(f"'{name}'" for name in ("open", "lodge_appeal", *SOLUTION_COLUMN))
+    statement = (
+        f"SELECT {year_sql('e.occurred_on')}, e.transition, e.decision, e.decision_level, "  # noqa: S608
+        "c.procedure_type, c.application_type, COALESCE(n.country, 'UNK'), SUM(e.persons), COUNT(*) "
+        f"FROM {event} e JOIN {case} c ON c.id = e.case_id {first_nationality_join('c.person_id')} "
+        f"WHERE c.kind = 'asylum' AND e.occurred_on >= %s AND e.occurred_on <= %s "
+        f"AND (e.transition IN ({counted}) OR e.decision <> '') GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [first_day, until])
+        return list(cursor.fetchall())
 
 
 def asylum_flow_datasets(*, year: int, until: date, state: str) -> dict[str, list[dict[str, Any]]]:
     """Applications (new, repeat, appeal), decisions by level and outcome (persons and cases), and solutions of
     one calendar year up to `until`, from the asylum cases' events."""
-    events = list(
-        CaseEvent.objects.filter(case__kind="asylum", occurred_on__year=year, occurred_on__lte=until)
-        .filter(transition__in=["open", "lodge_appeal", *SOLUTION_COLUMN])
-        .values_list(
-            "transition",
-            "decision",
-            "decision_level",
-            "persons",
-            "case__person_id",
-            "case__procedure_type",
-            "case__application_type",
-        )
-    )
-    events += list(
-        CaseEvent.objects.filter(case__kind="asylum", occurred_on__year=year, occurred_on__lte=until)
-        .exclude(decision="")
-        .exclude(transition__in=["open", "lodge_appeal", *SOLUTION_COLUMN])
-        .values_list(
-            "transition",
-            "decision",
-            "decision_level",
-            "persons",
-            "case__person_id",
-            "case__procedure_type",
-            "case__application_type",
-        )
-    )
-    origins = _origins({row[4] for row in events})
-    applications: dict[tuple[str, str, str, str, str], int] = defaultdict(int)
-    decisions: dict[tuple[str, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    solutions: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for transition, decision, level, persons, person_id, procedure_type, application_type in events:
-        coo = origins.get(person_id, "UNK")
+    return asylum_flows_by_year(years=range(year, year + 1), until=until, state=state)[year]
+
+
+def asylum_flows_by_year(
+    *, years: range, until: date, state: str
+) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """The same for every year of a span up to `until`, in one statement."""
+    applications: dict[tuple[int, str, str, str, str, str], int] = defaultdict(int)
+    decisions: dict[tuple[int, str, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    solutions: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (
+        year,
+        transition,
+        decision,
+        level,
+        procedure_type,
+        application_type,
+        coo,
+        persons,
+        cases,
+    ) in _flow_rows(date(years.start, 1, 1), until):
+        units = (("P", int(persons)), ("C", int(cases)))
         if transition == "open":
-            for unit, count in (("P", persons), ("C", 1)):
-                applications[(coo, procedure_type, application_type, "FI", unit)] += count
+            for unit, count in units:
+                applications[(year, coo, procedure_type, application_type, "FI", unit)] += count
         elif transition == "lodge_appeal":
-            for unit, count in (("P", persons), ("C", 1)):
-                applications[(coo, procedure_type, "A", level or "AR", unit)] += count
+            for unit, count in units:
+                applications[(year, coo, procedure_type, "A", level or "AR", unit)] += count
         elif transition in SOLUTION_COLUMN:
-            solutions[coo][SOLUTION_COLUMN[transition]] += persons
+            solutions[(year, coo)][SOLUTION_COLUMN[transition]] += int(persons)
         elif decision in DECISION_COLUMN:
-            for unit, count in (("P", persons), ("C", 1)):
-                cells = decisions[(coo, procedure_type, level or "FI", unit)]
+            for unit, count in units:
+                cells = decisions[(year, coo, procedure_type, level or "FI", unit)]
                 cells[DECISION_COLUMN[decision]] += count
                 cells["dec_total"] += count
-    return {
-        "asylum_applications": [
+    result: dict[int, dict[str, list[dict[str, Any]]]] = {
+        year: {"asylum_applications": [], "asylum_decisions": [], "solutions": []} for year in years
+    }
+    for (year, coo, procedure_type, app_type, level, unit), count in sorted(applications.items()):
+        result[year]["asylum_applications"].append(
             {
                 "year": year,
                 "coo": coo,
@@ -102,9 +107,9 @@ def asylum_flow_datasets(*, year: int, until: date, state: str) -> dict[str, lis
                 "app_pc": unit,
                 "applied": count,
             }
-            for (coo, procedure_type, app_type, level, unit), count in sorted(applications.items())
-        ],
-        "asylum_decisions": [
+        )
+    for (year, coo, procedure_type, level, unit), cells in sorted(decisions.items()):
+        result[year]["asylum_decisions"].append(
             {
                 "year": year,
                 "coo": coo,
@@ -114,9 +119,9 @@ def asylum_flow_datasets(*, year: int, until: date, state: str) -> dict[str, lis
                 "dec_pc": unit,
                 **{column: cells.get(column, 0) for column in (*DECISION_COLUMN.values(), "dec_total")},
             }
-            for (coo, procedure_type, level, unit), cells in sorted(decisions.items())
-        ],
-        "solutions": [
+        )
+    for (year, coo), cells in sorted(solutions.items()):
+        result[year]["solutions"].append(
             {
                 "year": year,
                 "coo": coo,
@@ -126,9 +131,8 @@ def asylum_flow_datasets(*, year: int, until: date, state: str) -> dict[str, lis
                 "naturalisation": cells.get("naturalisation", 0),
                 "returned_idps": None,
             }
-            for coo, cells in sorted(solutions.items())
-        ],
-    }
+        )
+    return result
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ class ProcessingTimes:
     stages: list[DurationRow]
 
 
-def _year_sql(column: str) -> str:
+def year_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
     return f"CAST(strftime('%Y', {column}) AS INTEGER)"
@@ -166,7 +170,7 @@ def duration_counts() -> list[dict[str, Any]]:
     event = connection.ops.quote_name(CaseEvent._meta.db_table)
     case = connection.ops.quote_name(Case._meta.db_table)
     first_instance = (
-        f"SELECT {_year_sql('e.occurred_on')}, {_days_sql('e.occurred_on', 'c.began_on')}, COUNT(*) "  # noqa: S608
+        f"SELECT {year_sql('e.occurred_on')}, {_days_sql('e.occurred_on', 'c.began_on')}, COUNT(*) "  # noqa: S608
         f"FROM {event} e JOIN {case} c ON c.id = e.case_id "
         "WHERE c.kind = 'asylum' AND e.decision <> '' AND e.decision_level = 'FI' AND e.transition <> 'open' "
         "GROUP BY 1, 2"
@@ -177,7 +181,7 @@ def duration_counts() -> list[dict[str, Any]]:
         "LAG(e.occurred_on) OVER (PARTITION BY e.case_id ORDER BY e.sequence) AS since "
         f"FROM {event} e JOIN {case} c ON c.id = e.case_id "
         "WHERE c.kind = 'asylum' AND e.from_state <> e.to_state) "
-        f"SELECT {_year_sql('occurred_on')}, from_state, {_days_sql('occurred_on', 'since')}, COUNT(*) "
+        f"SELECT {year_sql('occurred_on')}, from_state, {_days_sql('occurred_on', 'since')}, COUNT(*) "
         "FROM moves WHERE transition <> 'open' AND since IS NOT NULL GROUP BY 1, 2, 3"
     )
     rows: list[dict[str, Any]] = []

@@ -30,12 +30,12 @@ from karvon.statistics.models import (
 )
 from karvon.statistics.national import (
     RegistrySnapshot,
-    movement_flow_datasets,
+    movement_flows_by_year,
     national_datasets,
     people_counted,
     registry_snapshot,
 )
-from karvon.statistics.procedures import asylum_flow_datasets, duration_counts
+from karvon.statistics.procedures import asylum_flows_by_year, duration_counts
 from karvon.statistics.unhcr_files import PSEUDO_COUNTRIES, read_all
 
 DATASET_MODELS: dict[str, type[Model]] = {
@@ -121,8 +121,6 @@ def _national_year(
     datasets = national_datasets(
         people_counted(reference_date, snapshot), reference_date=reference_date, state=state
     )
-    datasets.update(asylum_flow_datasets(year=reference_date.year, until=reference_date, state=state))
-    datasets.update(movement_flow_datasets(year=reference_date.year, until=reference_date, state=state))
     return datasets
 
 
@@ -141,7 +139,12 @@ def national_figures_refresh(
         )
         for year in years
     }
+    movements = movement_flows_by_year(years=years, until=reference_date, state=state, snapshot=snapshot)
     del snapshot
+    flows = asylum_flows_by_year(years=years, until=reference_date, state=state)
+    for year, datasets in by_year.items():
+        datasets.update(flows[year])
+        datasets.update(movements[year])
     durations = duration_counts()
     row_counts: dict[str, int] = defaultdict(int)
     for datasets in by_year.values():
