@@ -97,6 +97,9 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--from-year", type=int, default=None, help="first year of the full recomputation")
     parser.add_argument("--skip-unhcr", action="store_true", help="do not (re)load UNHCR's files")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="time the pages on the figures already stored"
+    )
     options = parser.parse_args()
 
     from karvon.accounts.models import User
@@ -124,6 +127,8 @@ def main() -> int:
         print(f"loading all of UNHCR's files: {seconds:.1f} s")
 
     today = timezone.localdate()
+    if options.pages_only:
+        return pages(options.repeats)
     first_year = options.from_year
     if first_year is None:
         first_year = first_registration_year() or today.year
@@ -141,6 +146,11 @@ def main() -> int:
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process so far: {peak:.0f} MiB")
+    return pages(options.repeats)
+
+
+def pages(repeats: int) -> int:
+    from karvon.accounts.models import User
 
     from karvon.accounts.services import api_token_issue
 
@@ -156,7 +166,7 @@ def main() -> int:
         client.get(path, params)  # warm-up
         times = []
         status = 0
-        for _ in range(options.repeats):
+        for _ in range(repeats):
             started = time.perf_counter()
             answer = client.get(path, params)
             seconds = time.perf_counter() - started

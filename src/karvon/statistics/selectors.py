@@ -52,6 +52,7 @@ from karvon.statistics.procedures import processing_times
 from karvon.statistics.rates import DecisionCounts, DecisionRow, rates_by_key
 
 DEFAULT_SMALL_DENOMINATOR = 20
+TOP_ORIGINS_SHOWN = 25
 FIRST_YEAR, LAST_YEAR = 1951, 2100
 
 
@@ -280,7 +281,7 @@ def _named(rows: list[dict[str, Any]], names: dict[str, str]) -> None:
                 row[f"{side}_name"] = names.get(row[f"{side}_iso"], row[f"{side}_iso"])
 
 
-def _table(dataset: str, query: StatisticsQuery) -> StatisticsTable:
+def _table(dataset: str, query: StatisticsQuery, names: dict[str, str] | None = None) -> StatisticsTable:
     _model, measures, _kept, total = DATASETS[dataset]
     rows, dimensions = _grouped(dataset, query)
     _protect_rows(
@@ -291,7 +292,7 @@ def _table(dataset: str, query: StatisticsQuery) -> StatisticsTable:
         separate=SEPARATE_MEASURES.get(dataset, ()),
         method=disclosure_method(),
     )
-    _named(rows, _country_names())
+    _named(rows, names if names is not None else _country_names())
     years = [row["year"] for row in rows] or [0]
     return StatisticsTable(
         dataset=dataset,
@@ -475,7 +476,7 @@ def _lines(row: dict[str, Any] | None, labels: dict[str, str]) -> list[FigureLin
     ]
 
 
-def _presence_and_needs(state: str, year_to: int) -> dict[str, Any]:
+def _presence_and_needs(state: str, year_to: int, names: dict[str, str]) -> dict[str, Any]:
     """The latest national presence and specific-needs tables up to the year: the state's totals, protected."""
     from karvon.registry.specific_needs import SPECIFIC_NEED_CATEGORIES as NEED_LABELS
 
@@ -485,8 +486,8 @@ def _presence_and_needs(state: str, year_to: int) -> dict[str, Any]:
     if year is None:
         return {}
     query = StatisticsQuery(source=Source.NATIONAL, coa=(state,), year_from=year, year_to=year)
-    presence = next(iter(_table("presence", query).rows), None)
-    needs = next(iter(_table("specific_needs", query).rows), None)
+    presence = next(iter(_table("presence", query, names).rows), None)
+    needs = next(iter(_table("specific_needs", query, names).rows), None)
     reference = PresenceFigure.objects.filter(source=Source.NATIONAL, coa=state, year=year).aggregate(
         on=Max("reference_date")
     )["on"]
@@ -529,19 +530,23 @@ def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashb
     origins_query = StatisticsQuery(
         **{**query.__dict__, "coo_all": True, "year_from": latest or year_to, "year_to": latest or year_to}
     )
-    origins = _table("population", origins_query)
+    names = _country_names()
+    origins = _table("population", origins_query, names)
     origins.rows.sort(
         key=lambda row: -sum((row[m] or 0) for m in ("refugees", "asylum_seekers", "oip", "stateless"))
     )
+    # The page shows the largest origins (disclosure control ran on the whole table); every origin is in the
+    # downloads.
+    del origins.rows[TOP_ORIGINS_SHOWN:]
     demography_year = DemographicFigure.objects.filter(
         source=query.source, coa__in=query.coa, year__lte=year_to
     ).aggregate(latest=Max("year"))["latest"]
     return Dashboard(
         query=query,
         state=state,
-        state_name=_country_names().get(state, state),
-        population=_table("population", unhcr_query),
-        population_national=_table("population", national_query),
+        state_name=names.get(state, state),
+        population=_table("population", unhcr_query, names),
+        population_national=_table("population", national_query, names),
         rates=_rates(unhcr_query),
         rates_first_instance=_rates(StatisticsQuery(**{**unhcr_query.__dict__, "first_instance_only": True})),
         rates_national=_rates(national_query),
@@ -554,8 +559,8 @@ def statistics_dashboard(ctx: AccessContext, *, query: StatisticsQuery) -> Dashb
         loaded=DataLoad.objects.filter(source=Source.UNHCR).exists(),
         processing=processing_times(year_from=year_from, year_to=year_to, threshold=threshold),
         disclosure_method=disclosure_method(),
-        movements=_table("movements", national_query),
-        **_presence_and_needs(state, year_to),
+        movements=_table("movements", national_query, names),
+        **_presence_and_needs(state, year_to, names),
     )
 
 
