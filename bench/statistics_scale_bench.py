@@ -102,7 +102,6 @@ def main() -> int:
     )
     options = parser.parse_args()
 
-    from karvon.accounts.models import User
     from karvon.cases.models import Case, CaseEvent
     from karvon.presence.models import Movement
     from karvon.registry.models import Person, Registration
@@ -151,7 +150,6 @@ def main() -> int:
 
 def pages(repeats: int) -> int:
     from karvon.accounts.models import User
-
     from karvon.accounts.services import api_token_issue
 
     statistician = User.objects.get(username="statistician")
