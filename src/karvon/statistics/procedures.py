@@ -155,7 +155,8 @@ class ProcessingTimes:
 def year_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
-    return f"CAST(strftime('%Y', {column}) AS INTEGER)"
+    # SQLite keeps dates as YYYY-MM-DD text; no "%" in the SQL, which Django's debug logging would format.
+    return f"CAST(substr({column}, 1, 4) AS INTEGER)"
 
 
 def _days_sql(later: str, earlier: str) -> str:

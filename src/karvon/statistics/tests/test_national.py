@@ -199,3 +199,16 @@ def test_arrivals_entries_and_exits_are_counted_by_year_and_origin(
         for row in MovementFigure.objects.filter(source=Source.NATIONAL, year=2026)
     }
     assert rows == {"UZB": (1, 2, 1), "AFG": (1, 0, 0)}
+
+
+def test_the_refresh_runs_with_queries_logged_as_in_debug_mode(
+    users: dict[str, Any], register: Callable[..., Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    register(users["officer"], nationalities=("AFG",))
+    # Debug logging formats each statement with its parameters: a stray "%" in the SQL would break it.
+    with CaptureQueriesContext(connection) as queries:
+        national_figures_refresh(reference_date=TODAY, now=NOW, from_year=2025)
+    assert len(queries) > 5
