@@ -4,7 +4,7 @@ the registry, the procedures and presence records; only counts leave this module
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -124,6 +124,12 @@ def protection_and_departures(reference_date: date) -> tuple[dict[int, str], set
     """Per person at the date: the strongest protection status their cases give; who had an asylum case; who
     had left the foreign population through a case (repatriated, resettled, naturalised, returned, departed)."""
     rank = {status: i for i, status in enumerate(PROTECTION_PRIORITY)}
+    # (kind, stage) → protection, looked up once per stage rather than once per case.
+    status_of = {
+        (kind.value, code): state.protection
+        for kind, workflow in WORKFLOWS.items()
+        for code, state in workflow.states.items()
+    }
     protection: dict[int, str] = {}
     asylum_applicants: set[int] = set()
     left: set[int] = set()
@@ -133,7 +139,7 @@ def protection_and_departures(reference_date: date) -> tuple[dict[int, str], set
         if stage in LEFT_STOCK_STATES:
             left.add(person_id)
             continue
-        status = WORKFLOWS[CaseKind(kind)].states[stage].protection
+        status = status_of[(kind, stage)]
         if status and rank.get(status, 99) < rank.get(protection.get(person_id, ""), 99):
             protection[person_id] = status
     return protection, asylum_applicants, left
@@ -300,34 +306,42 @@ def national_datasets(
 ) -> dict[str, list[dict[str, Any]]]:
     """Stocks by origin and population type, demographics by sex and age band (UNHCR's layout), presence by
     status and specific needs by category, all at the reference date."""
+    # A million people fall into a few thousand distinct combinations: count those first, then spread each
+    # combination over the tables' cells once.
+    people_by_kind: Counter[tuple[str, str, str, int | None]] = Counter()
+    present_by_status: Counter[tuple[str, str, bool]] = Counter()
+    needs_by_set: Counter[tuple[str, frozenset[str]]] = Counter()
+    for person in people:
+        people_by_kind[
+            (person.coo, person.population, person.sex, age_on(person.birth_date, reference_date))
+        ] += 1
+        present_by_status[(person.coo, person.presence_status, person.registration_missed)] += 1
+        if person.need_categories:
+            needs_by_set[(person.coo, person.need_categories)] += 1
     stocks: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(POPULATION_COLUMN.values(), 0))
     demography: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    presence: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    needs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for person in people:
-        stocks[person.coo][POPULATION_COLUMN[person.population]] += 1
-        cells = demography[(person.coo, person.population)]
-        age = age_on(person.birth_date, reference_date)
-        if person.sex in {"F", "M"}:
-            prefix = person.sex.lower()
-            cells[f"{prefix}_{age_band(age)}"] += 1
-            cells[f"{prefix}_total"] += 1
-        cells["total"] += 1
+    for (coo, population, sex, age), n in people_by_kind.items():
+        stocks[coo][POPULATION_COLUMN[population]] += n
+        cells = demography[(coo, population)]
+        if sex in {"F", "M"}:
+            prefix = sex.lower()
+            cells[f"{prefix}_{age_band(age)}"] += n
+            cells[f"{prefix}_total"] += n
+        cells["total"] += n
         young, youth = youth_bands(age)
-        cells["y_15_24"] += young
-        cells["y_15_34"] += youth
-        here = presence[person.coo]
-        here[
-            "permit_holders"
-            if person.presence_status == "permit"
-            else PRESENCE_COLUMN[person.presence_status]
-        ] += 1
-        here["present"] += 1
-        here["registration_missed"] += person.registration_missed
-        if person.need_categories:
-            for category in person.need_categories:
-                needs[person.coo][category.lower()] += 1
-            needs[person.coo]["persons"] += 1
+        cells["y_15_24"] += n * young
+        cells["y_15_34"] += n * youth
+    presence: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (coo, status, missed), n in present_by_status.items():
+        here = presence[coo]
+        here["permit_holders" if status == "permit" else PRESENCE_COLUMN[status]] += n
+        here["present"] += n
+        here["registration_missed"] += n * missed
+    needs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (coo, categories), n in needs_by_set.items():
+        for category in categories:
+            needs[coo][category.lower()] += n
+        needs[coo]["persons"] += n
     year = reference_date.year
     where = {"year": year, "coa": state}
     return {
