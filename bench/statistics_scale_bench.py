@@ -160,18 +160,17 @@ def main() -> int:
     first_year = options.from_year
     if first_year is None:
         first_year = first_registration_year() or today.year
-    seconds, load = timed(lambda: national_figures_refresh(reference_date=today, now=timezone.now()))
-    print(
-        f"recomputation at the reference date {today} (stocks, presence, needs, flows, durations): {seconds:.1f} s"
-    )
-    seconds, load = timed(
-        lambda: national_figures_refresh(reference_date=today, now=timezone.now(), from_year=first_year)
+    cpu_timed(
+        f"recomputation at the reference date {today} (stocks, presence, needs, flows, durations)",
+        lambda: national_figures_refresh(reference_date=today, now=timezone.now()),
     )
     years = today.year - first_year + 1
-    print(
+    load = cpu_timed(
         f"full recomputation, {years} years {first_year}-{today.year} (stocks at each 31 December and the "
-        f"reference date, flows of each year, durations): {seconds:.1f} s; rows {load.row_counts}"
+        "reference date, flows of each year, durations)",
+        lambda: national_figures_refresh(reference_date=today, now=timezone.now(), from_year=first_year),
     )
+    print(f"rows stored: {load.row_counts}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process so far: {peak:.0f} MiB")
     return pages(options.repeats)
