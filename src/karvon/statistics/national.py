@@ -91,36 +91,53 @@ def _rows(queryset: Any, *fields: str) -> Iterator[tuple[Any, ...]]:
     return queryset.values_list(*fields).iterator(chunk_size=CHUNK)  # type: ignore[no-any-return]
 
 
-def _case_states_at(reference_date: date) -> Iterator[tuple[int, str, str]]:
-    """(person id, case kind, stage at the end of the reference date) for every case begun by then."""
+CaseStates = list[tuple[int, str, str]]  # (person id, case kind, stage at the end of a date)
+
+
+def case_states_at(dates: list[date]) -> dict[date, CaseStates]:
+    """For each date, every case begun by then with the stage it was in at the end of that date."""
     latest_step = CaseEvent.objects.aggregate(latest=Max("occurred_on"))["latest"]
-    if latest_step is None or latest_step <= reference_date:
-        # No step is dated after the date: each case is where it is now (the common case, and the fast one).
-        yield from _rows(
-            CaseMember.objects.filter(case__began_on__lte=reference_date),
-            "person_id",
-            "case__kind",
-            "case__state",
+    states: dict[date, CaseStates] = {}
+    current = [d for d in dates if latest_step is None or latest_step <= d]
+    if current:
+        # No step is dated after these dates: each case is where it is now (the common case, and the fast one).
+        rows = list(
+            _rows(CaseMember.objects.all(), "person_id", "case__kind", "case__state", "case__began_on")
         )
-        return
-    # Steps are dated in order (a step before the previous one is refused), so the stage at the date is the
-    # target of the last step dated on or before it.
+        for day in current:
+            states[day] = [
+                (person_id, kind, stage) for person_id, kind, stage, began_on in rows if began_on <= day
+            ]
+    past = sorted(set(dates) - set(current))
+    if not past:
+        return states
+    # Steps are dated in order (a step before the previous one is refused), so the stage at the end of a date is
+    # the target of the step dated on or before it whose next step (if any) is dated after it. One pass of the
+    # event log for every past date.
     member = connection.ops.quote_name(CaseMember._meta.db_table)
     case = connection.ops.quote_name(Case._meta.db_table)
     event = connection.ops.quote_name(CaseEvent._meta.db_table)
+    days = " UNION ALL ".join(["SELECT %s AS on_date"] * len(past))
     statement = (
-        f"SELECT m.person_id, c.kind, e.to_state FROM {member} m "  # noqa: S608 - table names from the models
-        f"JOIN {case} c ON c.id = m.case_id JOIN {event} e ON e.case_id = c.id "
-        f"WHERE c.began_on <= %s AND e.sequence = (SELECT MAX(x.sequence) FROM {event} x "
-        "WHERE x.case_id = c.id AND x.occurred_on <= %s)"
+        "WITH steps AS (SELECT e.case_id, e.to_state, e.occurred_on, "  # noqa: S608 - table names from the models
+        f"LEAD(e.occurred_on) OVER (PARTITION BY e.case_id ORDER BY e.sequence) AS next_on FROM {event} e) "
+        f"SELECT d.on_date, m.person_id, c.kind, s.to_state FROM steps s JOIN ({days}) d "
+        "ON s.occurred_on <= d.on_date AND (s.next_on IS NULL OR s.next_on > d.on_date) "
+        f"JOIN {case} c ON c.id = s.case_id JOIN {member} m ON m.case_id = c.id WHERE c.began_on <= d.on_date"
     )
+    for day in past:
+        states[day] = []
     with connection.cursor() as cursor:
-        cursor.execute(statement, [reference_date, reference_date])
+        cursor.execute(statement, past)
         while rows := cursor.fetchmany(CHUNK):
-            yield from rows
+            for on_date, person_id, kind, stage in rows:
+                states[date.fromisoformat(str(on_date)[:10])].append((person_id, kind, stage))
+    return states
 
 
-def protection_and_departures(reference_date: date) -> tuple[dict[int, str], set[int], set[int]]:
+def protection_and_departures(
+    reference_date: date, states: CaseStates | None = None
+) -> tuple[dict[int, str], set[int], set[int]]:
     """Per person at the date: the strongest protection status their cases give; who had an asylum case; who
     had left the foreign population through a case (repatriated, resettled, naturalised, returned, departed)."""
     rank = {status: i for i, status in enumerate(PROTECTION_PRIORITY)}
@@ -133,7 +150,9 @@ def protection_and_departures(reference_date: date) -> tuple[dict[int, str], set
     protection: dict[int, str] = {}
     asylum_applicants: set[int] = set()
     left: set[int] = set()
-    for person_id, kind, stage in _case_states_at(reference_date):
+    if states is None:
+        states = case_states_at([reference_date])[reference_date]
+    for person_id, kind, stage in states:
         if kind == CaseKind.ASYLUM:
             asylum_applicants.add(person_id)
         if stage in LEFT_STOCK_STATES:
@@ -263,11 +282,13 @@ def first_registration_year() -> int | None:
     return first.year if first else None
 
 
-def people_counted(reference_date: date, snapshot: RegistrySnapshot | None = None) -> Iterator[PersonCount]:
+def people_counted(
+    reference_date: date, snapshot: RegistrySnapshot | None = None, states: CaseStates | None = None
+) -> Iterator[PersonCount]:
     """Each person in the country at the end of the date, once: registered by then, not merged into another
     record, not left through a procedure or by a recorded exit (unless a procedure protects them again)."""
     snapshot = snapshot if snapshot is not None else registry_snapshot()
-    protection, asylum_applicants, left = protection_and_departures(reference_date)
+    protection, asylum_applicants, left = protection_and_departures(reference_date, states)
     cut_off = _end_of(reference_date)
     for person_id, sex, birth_date in snapshot.people:
         registered_on = snapshot.first_registered.get(person_id)

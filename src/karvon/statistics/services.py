@@ -29,7 +29,9 @@ from karvon.statistics.models import (
     SpecificNeedFigure,
 )
 from karvon.statistics.national import (
+    CaseStates,
     RegistrySnapshot,
+    case_states_at,
     movement_flows_by_year,
     national_datasets,
     people_counted,
@@ -116,10 +118,10 @@ def unhcr_load(*, directory: Path, now: datetime, actor: User | None = None) -> 
 
 
 def _national_year(
-    reference_date: date, state: str, snapshot: RegistrySnapshot
+    reference_date: date, state: str, snapshot: RegistrySnapshot, states: CaseStates
 ) -> dict[str, list[dict[str, Any]]]:
     datasets = national_datasets(
-        people_counted(reference_date, snapshot), reference_date=reference_date, state=state
+        people_counted(reference_date, snapshot, states), reference_date=reference_date, state=state
     )
     return datasets
 
@@ -133,12 +135,9 @@ def national_figures_refresh(
     state = settings.KARVON_NODE_STATE
     years = range(from_year if from_year is not None else reference_date.year, reference_date.year + 1)
     snapshot = registry_snapshot()
-    by_year = {
-        year: _national_year(
-            reference_date if year == reference_date.year else date(year, 12, 31), state, snapshot
-        )
-        for year in years
-    }
+    dates = {year: reference_date if year == reference_date.year else date(year, 12, 31) for year in years}
+    states = case_states_at(list(dates.values()))
+    by_year = {year: _national_year(day, state, snapshot, states.pop(day)) for year, day in dates.items()}
     movements = movement_flows_by_year(years=years, until=reference_date, state=state, snapshot=snapshot)
     del snapshot
     flows = asylum_flows_by_year(years=years, until=reference_date, state=state)
