@@ -19,6 +19,7 @@ import os
 import platform
 import random
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -26,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unicodedata
@@ -145,6 +147,44 @@ class CpuMeter:
         self.thread.join()
         self.last.update(_cpu_by_pid(self.match))
         return sum(value - self.first.get(pid, 0.0) for pid, value in self.last.items())
+
+
+# The gunicorn server's connections carry this application_name, so that the database CPU counted is theirs: other
+# clients of the same database (another benchmark, a worker) are left out.
+SERVER_APPLICATION_NAME = "karvon-bench-server"
+
+
+def with_application_name(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query)
+    if not any(key == "application_name" for key, _ in query):
+        query.append(("application_name", SERVER_APPLICATION_NAME))
+    return parts._replace(query=urllib.parse.urlencode(query, quote_via=urllib.parse.quote)).geturl()
+
+
+class ServerBackends:
+    """Matches the PostgreSQL backends of the benchmark's server (by application_name in pg_stat_activity, read at
+    most five times a second)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.connection = psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True)
+        self.lock = threading.Lock()
+        self.pids: set[int] = set()
+        self.read_at = 0.0
+
+    def __call__(self, pid: int, command: str) -> bool:
+        if not command.startswith("postgres:"):
+            return False
+        with self.lock:
+            if time.monotonic() - self.read_at > 0.2:
+                rows = self.connection.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [SERVER_APPLICATION_NAME]
+                ).fetchall()
+                self.pids = {row[0] for row in rows}
+                self.read_at = time.monotonic()
+            return pid in self.pids
 
 
 def psql(url: str, sql: str, *, database: str | None = None) -> str:
@@ -469,7 +509,7 @@ class Server:
 
     def start(self, url: str) -> None:
         env = child_env(
-            url,
+            with_application_name(url),
             KARVON_DEBUG="false",
             KARVON_SECRET_KEY=secrets.token_urlsafe(48),
             KARVON_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -602,6 +642,138 @@ def run_clients(
     return results, time.perf_counter() - started
 
 
+# wrk's Lua: one wrk thread, `--concurrency` connections, each sending the next body of the file as soon as it has
+# the answer (a closed loop). When every body is sent, the thread writes the statuses it got to a marker file and
+# stops: the answers still in flight then (at most concurrency - 1) are not counted. A connection left with nothing
+# to send would otherwise hold a gunicorn worker (it accepts the connection and waits for a request). The script
+# then interrupts wrk, which prints its latency percentiles (µs) of the answers counted.
+WRK_SCRIPT = r"""
+local counter = 0
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  local threads = tonumber(args[2])
+  bodies, sent, answered, statuses = {}, 0, 0, {}
+  local index = 0
+  for line in io.lines(args[1]) do
+    if index % threads == id then table.insert(bodies, line) end
+    index = index + 1
+  end
+  marker = args[3] .. "/" .. id
+  -- wrk calls request() once in thread 0 after init() to check the script, and sends nothing of it.
+  checked = id ~= 0
+  headers = {
+    ["Authorization"] = "Bearer " .. args[4], ["Content-Type"] = "application/json",
+    ["Accept"] = "application/json", ["Accept-Language"] = "en",
+  }
+end
+
+function request()
+  if not checked then
+    checked = true
+    return wrk.format("POST", "/api/v1/persons", headers, bodies[1])
+  end
+  sent = sent + 1
+  if sent > #bodies then
+    if not finished then
+      finished = true
+      local file = io.open(marker, "w")
+      for code, count in pairs(statuses) do file:write(code .. " " .. count .. "\n") end
+      file:close()
+      wrk.thread:stop()
+    end
+    return ""
+  end
+  return wrk.format("POST", "/api/v1/persons", headers, bodies[sent])
+end
+
+function response(status, headers, body)
+  if finished then return end
+  answered = answered + 1
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    "WRK %d %d %d %d %d %d %d\n", summary.requests, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, math.floor(latency.mean), summary.errors.timeout))
+end
+"""
+
+
+@dataclass
+class WrkRun:
+    requests: int
+    wall: float
+    statuses: dict[int, int]
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    mean_ms: float
+    client_cpu: float  # seconds of CPU of the wrk process
+
+
+def run_wrk(port: int, token: str, bodies: list[bytes], concurrency: int) -> WrkRun:
+    """POST the bodies with wrk (C, one event loop per thread), `concurrency` connections in a closed loop."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("--client wrk needs wrk (Debian package wrk)")
+    threads = (
+        1  # one event loop keeps up with 10 connections at these rates, and keeps all 10 busy to the end
+    )
+    with tempfile.TemporaryDirectory(prefix="karvon-wrk-") as work:
+        script, data, markers = Path(work, "register.lua"), Path(work, "bodies.jsonl"), Path(work, "done")
+        markers.mkdir()
+        script.write_text(WRK_SCRIPT)
+        data.write_bytes(b"".join(body.replace(b"\n", b" ") + b"\n" for body in bodies))
+        command = [wrk, "-t", str(threads), "-c", str(concurrency), "-d", "3600s", "--timeout", "60s"]
+        command += [
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+            "--",
+            str(data),
+            str(threads),
+            str(markers),
+        ]
+        started = time.perf_counter()
+        proc = subprocess.Popen([*command, token], stdout=subprocess.PIPE, text=True)
+        while len(list(markers.iterdir())) < threads:
+            if proc.poll() is not None:
+                raise SystemExit(f"wrk exited early with {proc.returncode}")
+            time.sleep(0.01)
+        wall = time.perf_counter() - started
+        proc.send_signal(signal.SIGINT)
+        assert proc.stdout is not None
+        output = proc.stdout.read()
+        _, _, usage = os.wait4(proc.pid, 0)
+        statuses: dict[int, int] = defaultdict(int)
+        for marker in markers.iterdir():
+            for line in marker.read_text().split("\n"):
+                if line.strip():
+                    code, count = line.split()
+                    statuses[int(code)] += int(count)
+    match = re.search(r"^WRK (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.MULTILINE)
+    if not match:
+        raise SystemExit("wrk did not report its figures:\n" + output)
+    _, p50, p95, p99, high, mean, _ = (int(v) for v in match.groups())
+    return WrkRun(
+        requests=sum(statuses.values()),
+        wall=wall,
+        statuses=dict(statuses),
+        p50_ms=p50 / 1000,
+        p95_ms=p95 / 1000,
+        p99_ms=p99 / 1000,
+        max_ms=high / 1000,
+        mean_ms=mean / 1000,
+        client_cpu=usage.ru_utime + usage.ru_stime,
+    )
+
+
 @dataclass
 class Phase:
     label: str
@@ -610,14 +782,34 @@ class Phase:
     app_cpu: float  # seconds of CPU of the gunicorn processes during the phase
     db_cpu: float  # seconds of CPU of the PostgreSQL backends of the benchmark database
     load: str
+    client_cpu: float = 0.0  # seconds of CPU of the load generator (this process's threads, or wrk)
+    wrk: WrkRun | None = None
 
     def ok_ms(self, expected: int) -> list[float]:
         return [r.seconds * 1000 for r in self.results if r.status == expected]
 
     def row(self, expected: int) -> list[str]:
+        n = len(self.results) if self.wrk is None else self.wrk.requests
+        cpu = (
+            [f"{c * 1000 / n:.1f}" for c in (self.app_cpu, self.db_cpu, self.client_cpu)]
+            if n
+            else ["-", "-", "-"]
+        )
+        if self.wrk is not None:
+            # wrk gives its own percentiles (of every answer; the errors are counted apart).
+            w = self.wrk
+            errors = n - w.statuses.get(expected, 0)
+            figures = [w.mean_ms, w.p50_ms, w.p95_ms, w.p99_ms, w.max_ms]
+            return [
+                self.label + " (wrk)",
+                str(n),
+                str(errors),
+                f"{n / w.wall:.1f}",
+                *(f"{v:.1f}" for v in figures),
+                *cpu,
+                self.load,
+            ]
         ok = self.ok_ms(expected)
-        n = len(self.results)
-        cpu = [f"{self.app_cpu * 1000 / n:.1f}", f"{self.db_cpu * 1000 / n:.1f}"] if n else ["-", "-"]
         if not ok:
             return [self.label, str(n), str(n), "-", "-", "-", "-", "-", "-", *cpu, self.load]
         return [
@@ -647,6 +839,7 @@ LATENCY_HEADER = [
     "max ms",
     "app CPU ms/req",
     "db CPU ms/req",
+    "client CPU ms/req",
     "load avg after",
 ]
 
@@ -682,6 +875,14 @@ def main() -> int:
     )
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1)")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    parser.add_argument(
+        "--client",
+        choices=["python", "wrk"],
+        default="python",
+        help="load generator of the registration runs with 1 and --concurrency clients: Python threads with"
+        " http.client (default), or wrk (closed loop too, far less CPU on the same machine); searches and paced"
+        " runs always use the Python client",
+    )
     parser.add_argument("--seed", type=int, default=7, help="seed of the requests' people and queries")
     parser.add_argument("--drop-after", action="store_true", help="drop the benchmark database at the end")
     args = parser.parse_args()
@@ -739,7 +940,7 @@ def main() -> int:
     payloads = registration_payloads(20 + serial_n + args.requests + paced_n, fix.office_id, seed=args.seed)
     queries = search_queries(args.requests + serial_n + paced_n, fix.office_id, seed=args.seed)
     server = Server(port=args.port, workers=args.workers, threads=args.threads)
-    db_marker = f" {database_name(url)} 127.0.0.1("
+    server_backends = ServerBackends(url)
     latency: list[list[str]] = []
     per_kind: list[list[str]] = []
     kind_header: list[str] = []
@@ -761,15 +962,27 @@ def main() -> int:
             except OSError:
                 return False
 
-        def db(pid: int, command: str) -> bool:
-            # The connections of the server to the benchmark database (parallel workers are too short-lived to
-            # be sampled: not counted).
-            return command.startswith("postgres:") and db_marker in command
+        # The connections of the server to the benchmark database (parallel workers are too short-lived to be
+        # sampled: not counted), not those of other clients of the same database.
+        db = server_backends
 
         log(f"{label}: {len(requests)} requests")
         app_meter, db_meter = CpuMeter(app), CpuMeter(db)
+        if args.client == "wrk" and rate is None and all(m == "POST" for _, m, _, _ in requests):
+            run = run_wrk(args.port, fix.token, [body or b"" for _, _, _, body in requests], concurrency)
+            measured = Phase(
+                label, [], run.wall, app_meter.stop(), db_meter.stop(), load_average(), run.client_cpu, run
+            )
+            latency.append(measured.row(expected))
+            if run.statuses.get(expected, 0) != run.requests:
+                log(f"  statuses: {run.statuses}")
+            return measured
+        before = resource.getrusage(resource.RUSAGE_SELF)
         results, wall = run_clients(args.port, fix.token, requests, concurrency, check, rate)
-        measured = Phase(label, results, wall, app_meter.stop(), db_meter.stop(), load_average())
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        # This process's CPU: the client threads, plus the two CPU meters' sampling (small).
+        client = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        measured = Phase(label, results, wall, app_meter.stop(), db_meter.stop(), load_average(), client)
         latency.append(measured.row(expected))
         for failure in [r.detail for r in results if r.status != expected][:3]:
             log("  failed: " + failure)
@@ -814,8 +1027,12 @@ def main() -> int:
                 created,
                 args.rate,
             )
-        ok = closed.ok_ms(201)
-        p95 = percentile(ok, 95) if ok else float("inf")
+        if closed.wrk is not None:
+            ok_all = closed.wrk.statuses.get(201, 0) == closed.wrk.requests
+            p95 = closed.wrk.p95_ms if ok_all else float("inf")
+        else:
+            ok = closed.ok_ms(201)
+            p95 = percentile(ok, 95) if ok else float("inf")
         verdicts.append(
             [
                 f"register p95 ≤ {TARGETS['register_p95_ms']:.0f} ms, {args.concurrency} clients",
@@ -878,7 +1095,8 @@ def main() -> int:
         if args.drop_after:
             drop_database(url)
     print()
-    print(table("Server", ["setting", "value"], [[k, v] for k, v in server.settings().items()]))
+    server_rows = [[k, v] for k, v in server.settings().items()]
+    print(table("Server", ["setting", "value"], [*server_rows, ["registration load generator", args.client]]))
     print()
     print(table(f"Latency ({fix.people_in_db:,} people in the database)", LATENCY_HEADER, latency))
     print()

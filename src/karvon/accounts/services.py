@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
 from karvon.accounts.models import Agency, ApiToken, Office, RoleAssignment, User
 from karvon.accounts.roles import Role
@@ -51,20 +55,68 @@ def api_token_issue(*, user: User, name: str, now: datetime, valid_days: int | N
     return IssuedToken(token=token, secret=secret)
 
 
+_COLUMNS: dict[tuple[type[Model], str, str], tuple[str, list[Any]]] = {}
+
+
+def _columns(model: type[Model], prefix: str, db: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    """A model's concrete columns for a plain SELECT, and for each the converters the ORM would apply to it."""
+    known = _COLUMNS.get((model, prefix, db.alias))
+    if known is not None:
+        return known
+    fields = model._meta.concrete_fields
+    table = model._meta.db_table
+    columns = ", ".join(f"{prefix}.{db.ops.quote_name(str(f.column))}" for f in fields)
+    converters = []
+    for f in fields:
+        col = f.get_col(table)
+        converters.append((col, [*db.ops.get_db_converters(col), *f.get_db_converters(db)]))
+    known = _COLUMNS[(model, prefix, db.alias)] = (columns, converters)
+    return known
+
+
+def _attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _converted(values: Sequence[Any], converters: list[Any], db: BaseDatabaseWrapper) -> list[Any]:
+    converted = []
+    for value, (col, functions) in zip(values, converters, strict=True):
+        for function in functions:
+            value = function(value, col, db)
+        converted.append(value)
+    return converted
+
+
 def api_token_authenticate(*, secret: str, now: datetime) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=token_hash(secret), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    """The active user of a valid token, or None: the token must exist, not be revoked or expired, and its user be
+    active. Checked against the database on every request (nothing is cached between requests), so a revoked
+    token or a deactivated user is refused from the next request on."""
+    db = connections[ApiToken.objects.db]
+    # One plain query for the token and its user: this runs on every API request, and building the ORM query with
+    # select_related and two model instances cost more (about 1.7 ms) than the query itself.
+    token_columns, token_converters = _columns(ApiToken, "t", db)
+    user_columns, user_converters = _columns(User, "u", db)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {token_columns}, {user_columns} FROM {ApiToken._meta.db_table} t"  # noqa: S608
+            f" JOIN {User._meta.db_table} u ON u.id = t.user_id"
+            " WHERE t.key_hash = %s AND t.revoked_at IS NULL",
+            [token_hash(secret)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(token_converters)
+    token = ApiToken.from_db(db.alias, _attnames(ApiToken), _converted(row[:split], token_converters, db))
+    user = User.from_db(db.alias, _attnames(User), _converted(row[split:], user_converters, db))
+    if not user.is_active:
         return None
     if token.expires_at is not None and token.expires_at <= now:
         return None
     # Touch at most once a minute: a write per request would serialise API clients on SQLite.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return user
 
 
 def role_assign(

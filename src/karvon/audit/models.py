@@ -10,8 +10,14 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     # The username is copied so the trail stays readable if an account is renamed.
+    # No index of its own: audit_actor_time (actor, occurred_at) serves every lookup by actor.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     actor_username = models.CharField(_("who"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=40, db_index=True)

@@ -173,11 +173,15 @@ class PersonOut(Schema):
 
     @staticmethod
     def of(person: Person) -> PersonOut:
-        return PersonOut(
+        # Built without validation (model_construct): every value comes from a model field of the declared type,
+        # and validating them again through ninja's attribute getter cost about 0.5 ms a registration.
+        return PersonOut.model_construct(
             uuid=person.uuid,
             version=person.version,
             names=[
-                NameOut(part=n.part, text=n.text, script=n.script, source=n.source, is_primary=n.is_primary)
+                NameOut.model_construct(
+                    part=n.part, text=n.text, script=n.script, source=n.source, is_primary=n.is_primary
+                )
                 for n in person.names.all()
             ],
             sex=person.sex,
@@ -191,7 +195,7 @@ class PersonOut(Schema):
             email=person.email,
             address=person.address,
             documents=[
-                DocumentOut(
+                DocumentOut.model_construct(
                     doc_type=d.doc_type,
                     number=d.number,
                     issuing_state=d.issuing_state,

@@ -89,7 +89,8 @@ class Person(models.Model):
 
 
 class PersonName(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    # No index of its own: the unique constraint below starts with the person and serves every lookup by person.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names", db_index=False)
     part = models.CharField(_("name part"), max_length=12, choices=NamePart.choices)
     text = models.CharField(_("spelling"), max_length=100)
     script = models.CharField(_("script"), max_length=4, choices=Script.choices)
@@ -121,7 +122,8 @@ class NameSearchKey(models.Model):
 
 
 class PersonNationality(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="nationalities")
+    # No index of its own: the unique constraint below starts with the person and serves every lookup by person.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="nationalities", db_index=False)
     country = models.CharField(_("nationality"), max_length=3)
 
     class Meta:
@@ -129,7 +131,8 @@ class PersonNationality(models.Model):
 
 
 class PersonLanguage(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="languages")
+    # No index of its own: the unique constraint below starts with the person and serves every lookup by person.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="languages", db_index=False)
     language = models.CharField(_("language"), max_length=3)
 
     class Meta:
@@ -145,7 +148,8 @@ class DocumentType(models.TextChoices):
 
 
 class IdentityDocument(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    # No index of its own: the unique constraint below starts with the person and serves every lookup by person.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents", db_index=False)
     doc_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
     number = models.CharField(_("document number"), max_length=40)
     # Upper case, no spaces or dashes: what searches compare.
@@ -246,7 +250,8 @@ class Registration(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="registrations", null=True, blank=True
     )
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="registrations")
+    # No index of its own: registration_office_person (office, person) serves every lookup by office.
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="registrations", db_index=False)
     registered_on = models.DateField(_("date of registration"))
     met_at = models.CharField(_("where the person was met"), max_length=20, choices=MetAt.choices)
     referred_by = models.CharField(_("referring agency"), max_length=200, blank=True)

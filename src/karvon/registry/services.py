@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime, time
@@ -12,9 +12,15 @@ from decimal import Decimal
 from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
 from typing import Any
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import F, Model
+from django.tasks import Task
+from django.tasks.signals import task_enqueued
 from django.utils.translation import gettext as _
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 from psycopg.types.json import Jsonb
 
 from karvon.accounts.access import (
@@ -29,8 +35,8 @@ from karvon.accounts.roles import Capability
 from karvon.audit.models import AuditEvent
 from karvon.audit.services import AuditEntry, audit_events, audit_record
 from karvon.matching.candidates import refresh_candidate_features
-from karvon.matching.tasks import duplicate_check_enqueue
-from karvon.presence.tasks import presence_refresh_enqueue
+from karvon.matching.tasks import duplicate_check_enqueue, duplicate_check_task
+from karvon.presence.tasks import presence_refresh_enqueue, presence_refresh_task
 from karvon.registry import validation
 from karvon.registry.contracts import (
     ChangeByOthers,
@@ -86,8 +92,22 @@ class _Rows:
     """New rows of one model, to insert in this order. `parents` names, by the attname of a foreign key, the
     one-row `_Rows` inserted before them in the same `_insert` that the key points to."""
 
+    model: type[Model]
     objs: Sequence[Model]
     parents: dict[str, _Rows] = dataclass_field(default_factory=dict)
+    # Columns whose value follows from the ids of one-row groups inserted before them in the same `_insert`
+    # (a queued task's arguments name the new person's id), by attname.
+    computed: dict[str, _Computed] = dataclass_field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """A column computed from the ids of `sources`: in SQL (`sql`, with {0}, {1}, … for the ids) and, to set the
+    same value on the objects (and to write it on other databases), in Python (`value(*ids)`)."""
+
+    sql: str
+    value: Callable[..., Any]
+    sources: tuple[_Rows, ...]
 
 
 @dataclass(frozen=True)
@@ -101,6 +121,19 @@ class _Table:
 
 
 _TABLES: dict[type[Model], _Table] = {}
+
+
+class _PreparedCursor(psycopg.Cursor[Any]):
+    """A cursor with server-side binding whose statements are prepared on first use and kept by the connection.
+
+    `_insert`'s statement is the same text for every registration of one person (only its one parameter changes),
+    so PostgreSQL parses and plans it once per connection instead of once per registration (about 1.4 ms of its
+    CPU for the eleven INSERTs). Django's own cursors bind on the client side and never prepare."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ) -> Any:
+        return super().execute(query, params, prepare=True, binary=binary)
 
 
 def _table(model: type[Model], db: Any) -> _Table:
@@ -133,67 +166,116 @@ def _json_cell(value: Any) -> Any:
 def _insert(groups: list[_Rows]) -> None:
     """Insert new model instances, as `save()` / `bulk_create()` would (the same values, ids set on them).
 
-    On PostgreSQL all of them go in one statement, one data-modifying CTE per model (a registration is a
+    On PostgreSQL all of them go in one prepared statement, one data-modifying CTE per group (a registration is a
     household, a person, their spellings, keys, nationalities, languages and documents, a membership, a
-    registration and the audit events), with every value in one JSON parameter: the ORM's INSERTs cost each a
-    round trip and far more CPU, in Python (building, quoting each value) and in the database, than the rows
-    themselves. Elsewhere they go one `save()` or `bulk_create()` per group.
+    registration, the audit events and the queued tasks), with every value in one JSON parameter: the ORM's
+    INSERTs cost each a round trip and far more CPU, in Python (building, quoting each value) and in the database,
+    than the rows themselves. The text depends only on the groups' models and parents, never on how many rows
+    each has (an empty group is an INSERT of no rows), so the statement of a one-person registration is prepared
+    once per connection. Elsewhere the groups go one `save()` or `bulk_create()` each.
     """
-    groups = [group for group in groups if group.objs]
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql":
         for group in groups:
             for attname, parent in group.parents.items():
                 for obj in group.objs:
                     setattr(obj, attname, parent.objs[0].pk)
+            _set_computed(group)
             if len(group.objs) == 1:
                 group.objs[0].save(force_insert=True)
-            else:
-                type(group.objs[0])._default_manager.bulk_create(group.objs)
+            elif group.objs:
+                group.model._default_manager.bulk_create(group.objs)
         return
-    alias = {id(group): f"t{number}" for number, group in enumerate(groups)}
-    ctes: list[str] = []
+    number = {id(group): index for index, group in enumerate(groups)}
+    shape = tuple(
+        (
+            group.model,
+            tuple((attname, number[id(parent)]) for attname, parent in group.parents.items()),
+            tuple(
+                (attname, c.sql, tuple(number[id(source)] for source in c.sources))
+                for attname, c in group.computed.items()
+            ),
+        )
+        for group in groups
+    )
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        statement = _STATEMENTS[shape] = _insert_statement(shape, db)
     payload: list[list[list[Any]]] = []
-    for number, group in enumerate(groups):
-        table = _table(type(group.objs[0]), db)
-        parents = {attname: alias[id(parent)] for attname, parent in group.parents.items()}
-        typed = [f for f in table.fields if f.attname not in parents]
+    for group in groups:
+        typed = [
+            f
+            for f in _table(group.model, db).fields
+            if f.attname not in group.parents and f.attname not in group.computed
+        ]
         payload.append(
             [[_json_cell(f.get_db_prep_save(f.pre_save(obj, True), db)) for f in typed] for obj in group.objs]
         )
-        cell = {
-            f.attname: f"(row.value->>{index})::{table.types[f.attname]}" for index, f in enumerate(typed)
-        }
-        select = ", ".join(
-            f"{parents[f.attname]}.id" if f.attname in parents else cell[f.attname] for f in table.fields
-        )
-        # The rows in order (ORDER BY: the ids follow the order of the objects). The LIMIT is their number: it
-        # tells the planner how many there are (it assumes 100 a function, and from the products of such
-        # guesses it estimated costs high enough to compile the statement with JIT, 45 ms each time).
-        sources = [
-            *(alias[id(parent)] for parent in group.parents.values()),
-            f"(SELECT e.value, e.position FROM payload, jsonb_array_elements(payload.rows->{number})"  # noqa: S608
-            f" WITH ORDINALITY AS e (value, position) LIMIT {len(group.objs)}) row",
-        ]
-        # Names in the SQL come from the models; every value is in the one parameter.
-        ctes.append(
-            f"{alias[id(group)]} AS (INSERT INTO {table.table} ({table.columns})"  # noqa: S608
-            f" SELECT {select} FROM {', '.join(sources)} ORDER BY row.position RETURNING id)"
-        )
-    ids = ", ".join(f"(SELECT array_agg(id ORDER BY id) FROM {alias[id(group)]})" for group in groups)  # noqa: S608
-    with db.cursor() as cursor:
-        cursor.execute(
-            f"WITH payload AS (SELECT %s::jsonb AS rows), {', '.join(ctes)} SELECT {ids}",
-            [json.dumps(payload)],
-        )
+    db.ensure_connection()
+    raw = _PreparedCursor(db.connection)
+    # Django's wrapper, for its error translation and query log.
+    with (CursorDebugWrapper if db.queries_logged else CursorWrapper)(raw, db) as cursor:
+        cursor.execute(statement, [json.dumps(payload)])
         assigned = cursor.fetchone()
     for group, group_ids in zip(groups, assigned, strict=True):
-        for obj, pk in zip(group.objs, group_ids, strict=True):
-            obj.pk = pk
+        # Ids from a sequence come back in the order of the objects; a primary key the object had (a uuid) stays.
+        generated = group.model._meta.auto_field is not None
+        for obj, pk in zip(group.objs, group_ids or [], strict=True):
+            if generated:
+                obj.pk = pk
             for attname, parent in group.parents.items():
                 setattr(obj, attname, parent.objs[0].pk)
             obj._state.adding = False
             obj._state.db = db.alias
+        _set_computed(group)
+
+
+def _set_computed(group: _Rows) -> None:
+    for attname, computed in group.computed.items():
+        value = computed.value(*(source.objs[0].pk for source in computed.sources))
+        for obj in group.objs:
+            setattr(obj, attname, value)
+
+
+_STATEMENTS: dict[tuple[Any, ...], str] = {}
+
+
+def _insert_statement(
+    shape: tuple[
+        tuple[type[Model], tuple[tuple[str, int], ...], tuple[tuple[str, str, tuple[int, ...]], ...]], ...
+    ],
+    db: Any,
+) -> str:
+    """The SQL of `_insert` for groups of these models, each with its parents (attname, index of the parent's group)
+    and its computed columns (attname, SQL, indexes of the groups whose ids the SQL takes).
+
+    Each group's rows come from its element of the JSON array parameter, in order (ORDER BY: the ids follow the
+    order of the objects); a parent's id is a scalar subquery on the parent's CTE. The planner assumes 100 rows
+    a function; with one scalar subquery per parent (not a join of the CTEs, whose products of such guesses it
+    once estimated high enough to compile the statement with JIT, 45 ms each time) the plan stays cheap."""
+    ctes: list[str] = []
+    for index, (model, parents, computed) in enumerate(shape):
+        table = _table(model, db)
+        parent_of = dict(parents)
+        computed_names = {attname for attname, _, _ in computed}
+        typed = [f for f in table.fields if f.attname not in parent_of and f.attname not in computed_names]
+        cell = {f.attname: f"(row.value->>{i})::{table.types[f.attname]}" for i, f in enumerate(typed)}
+        for attname, sql, sources in computed:
+            cell[attname] = sql.format(*(f"(SELECT id FROM t{source})" for source in sources))  # noqa: S608
+        select = ", ".join(
+            f"(SELECT id FROM t{parent_of[f.attname]})"  # noqa: S608
+            if f.attname in parent_of
+            else cell[f.attname]
+            for f in table.fields
+        )
+        # Names in the SQL come from the models; every value is in the one parameter.
+        ctes.append(
+            f"t{index} AS (INSERT INTO {table.table} ({table.columns}) SELECT {select}"  # noqa: S608
+            f" FROM (SELECT e.value, e.position FROM payload, jsonb_array_elements(payload.rows->{index})"
+            " WITH ORDINALITY AS e (value, position)) row ORDER BY row.position RETURNING id)"
+        )
+    ids = ", ".join(f"(SELECT array_agg(id ORDER BY id) FROM t{index})" for index in range(len(shape)))  # noqa: S608
+    return f"WITH payload AS (SELECT %s::jsonb AS rows), {', '.join(ctes)} SELECT {ids}"
 
 
 def _detail_rows(person: Person, data: PersonInput) -> dict[str, list[Any]]:
@@ -221,7 +303,9 @@ def _detail_rows(person: Person, data: PersonInput) -> dict[str, list[Any]]:
     keys = person_index_keys(((n.part, n.text) for n in names), person.birth_date)
     return {
         "names": names,
-        "search_keys": [NameSearchKey(person=person, key=key) for key in sorted(keys)],
+        # By id, not by instance: a person has 20–30 keys, never read back, and setting the relation through its
+        # descriptor cost more than the rest of each row (a new person's id is set by `_insert`).
+        "search_keys": [NameSearchKey(person_id=person.pk, key=key) for key in sorted(keys)],
         "nationalities": [
             PersonNationality(person=person, country=code) for code in dict.fromkeys(data.nationalities)
         ],
@@ -242,9 +326,18 @@ def _detail_rows(person: Person, data: PersonInput) -> dict[str, list[Any]]:
     }
 
 
+_DETAIL_MODELS: dict[str, type[Model]] = {
+    "names": PersonName,
+    "search_keys": NameSearchKey,
+    "nationalities": PersonNationality,
+    "languages": PersonLanguage,
+    "documents": IdentityDocument,
+}
+
+
 def _detail_groups(details: dict[str, list[Any]], person_rows: _Rows | None = None) -> list[_Rows]:
     parents = {"person_id": person_rows} if person_rows is not None else {}
-    return [_Rows(rows, dict(parents)) for rows in details.values()]
+    return [_Rows(_DETAIL_MODELS[relation], rows, dict(parents)) for relation, rows in details.items()]
 
 
 def _keep_details(person: Person, details: dict[str, list[Any]]) -> None:
@@ -382,7 +475,7 @@ def _register_members(
     """New people in a household: each person with their details, membership and registration event, and the
     audit events (`person.create` each, then `household.create` for a new household), all written in one
     `_insert` (the household's own row first when it is new)."""
-    household_rows = _Rows([household])
+    household_rows = _Rows(Household, [household])
     groups = [household_rows] if new_household else []
     household_parent = {"household_id": household_rows} if new_household else {}
     people: list[tuple[Person, dict[str, list[Any]]]] = []
@@ -390,7 +483,7 @@ def _register_members(
     for member in members:
         person = _new_person(ctx, member.person)
         details = _detail_rows(person, member.person)
-        person_rows = _Rows([person])
+        person_rows = _Rows(Person, [person])
         parents = {"person_id": person_rows, **household_parent}
         membership = HouseholdMembership(
             household=household,
@@ -401,8 +494,8 @@ def _register_members(
         groups += [
             person_rows,
             *_detail_groups(details, person_rows),
-            _Rows([membership], parents),
-            _Rows([_new_registration(ctx, person, household, registration)], parents),
+            _Rows(HouseholdMembership, [membership], parents),
+            _Rows(Registration, [_new_registration(ctx, person, household, registration)], parents),
         ]
         people.append((person, details))
         events.append(
@@ -429,12 +522,106 @@ def _register_members(
             )
         )
     groups.append(
-        _Rows(audit_events(actor=ctx.user, occurred_at=ctx.now, ip_address=ctx.ip_address, entries=events))
+        _Rows(
+            AuditEvent,
+            audit_events(actor=ctx.user, occurred_at=ctx.now, ip_address=ctx.ip_address, entries=events),
+        )
     )
-    _insert(groups)
+    task_groups, after_commit = _queue_after_registration([rows for rows in groups if rows.model is Person])
+    _insert(groups + task_groups)
+    transaction.on_commit(after_commit)
     for person, details in people:
         _keep_details(person, details)
     return [person for person, _ in people]
+
+
+def _queue_after_registration(people: list[_Rows]) -> tuple[list[_Rows], Callable[[], None]]:
+    """Queue the work that follows a registration of these people (one-row groups of `_insert`): the duplicate
+    check of each and the refresh of their presence, the calls `duplicate_check_enqueue` and
+    `presence_refresh_enqueue` make. Call before the registration's `_insert`, and give the callback returned to
+    `transaction.on_commit` after it.
+
+    With django-tasks-db's queue (the default) the task rows are returned, to be written in the registration's own
+    statement, their arguments (the new people's ids) computed there: a worker sees them exactly when the
+    registration is committed, never before and never without it (a transactional outbox, ADR 0012). Enqueued on
+    commit instead, each task was an INSERT in a transaction of its own, with its own commit (a WAL flush), and
+    was lost if the process died between the commits. Any other backend (e.g. the immediate one) is called on
+    commit, as before, and no rows are returned."""
+    if not all(isinstance(task.get_backend(), DatabaseBackend) for task in _QUEUED):
+
+        def enqueue() -> None:
+            person_ids = [rows.objs[0].pk for rows in people]
+            duplicate_check_enqueue(person_ids)
+            presence_refresh_enqueue(person_ids)
+
+        return [], enqueue
+    groups = [
+        _Rows(
+            DBTaskResult,
+            [_task_row(duplicate_check_task)],
+            computed={"args_kwargs": _Computed(_ONE_ID_ARGUMENT, _one_id_argument, (rows,))},
+        )
+        for rows in people
+    ]
+    ids_sql = ", ".join(f"{{{number}}}" for number in range(len(people)))
+    groups.append(
+        _Rows(
+            DBTaskResult,
+            [_task_row(presence_refresh_task)],
+            computed={
+                "args_kwargs": _Computed(
+                    f"jsonb_build_object('args', jsonb_build_array(jsonb_build_array({ids_sql})),"
+                    " 'kwargs', jsonb_build_object())",
+                    _id_list_argument,
+                    tuple(people),
+                )
+            },
+        )
+    )
+
+    def announce() -> None:
+        # What DatabaseBackend.enqueue does after its INSERT (Django's receiver logs it).
+        for group in groups:
+            for row in group.objs:
+                assert isinstance(row, DBTaskResult)
+                task_enqueued.send(DatabaseBackend, task_result=row.task_result)
+
+    return groups, announce
+
+
+_QUEUED: tuple[Task[Any, Any], ...] = (duplicate_check_task, presence_refresh_task)
+# The arguments of duplicate_check_task(person_id) and of presence_refresh_task(person_ids), as
+# DatabaseBackend.enqueue stores them (normalize_json({"args": args, "kwargs": kwargs})).
+_ONE_ID_ARGUMENT = "jsonb_build_object('args', jsonb_build_array({0}), 'kwargs', jsonb_build_object())"
+
+
+def _one_id_argument(person_id: int) -> dict[str, Any]:
+    return {"args": [person_id], "kwargs": {}}
+
+
+def _id_list_argument(*person_ids: int) -> dict[str, Any]:
+    return {"args": [list(person_ids)], "kwargs": {}}
+
+
+_VALIDATED: set[Task[Any, Any]] = set()
+
+
+def _task_row(task: Task[Any, Any]) -> DBTaskResult[Any, Any]:
+    """The row `DatabaseBackend.enqueue(task, args, {})` inserts, not yet saved; its `args_kwargs` is computed in
+    the INSERT."""
+    backend = task.get_backend()
+    if task not in _VALIDATED:
+        # A task is a module-level constant: what the backend checks of it (its function, priority) never changes.
+        backend.validate_task(task)
+        _VALIDATED.add(task)
+    return DBTaskResult(
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        # As django-tasks-db's pre_save receiver sets it (a bulk insert sends no signal).
+        run_after=task.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )
 
 
 def person_register(*, ctx: AccessContext, person: PersonInput, registration: RegistrationInput) -> Person:
@@ -477,9 +664,6 @@ def _household_register(
     with transaction.atomic():
         household = Household(office_id=registration.office_id, created_at=ctx.now, created_by=ctx.user)
         people = _register_members(ctx, household, members, registration, new_household=True)
-        person_ids = [person.pk for person in people]
-        transaction.on_commit(lambda: duplicate_check_enqueue(person_ids))
-        transaction.on_commit(lambda: presence_refresh_enqueue(person_ids))
     return household, people
 
 
@@ -509,8 +693,6 @@ def household_member_add(
     with transaction.atomic():
         household = household_get_for_write(ctx=ctx, household_uuid=household_uuid)
         [person] = _register_members(ctx, household, [member], registration, new_household=False)
-        transaction.on_commit(lambda: duplicate_check_enqueue([person.pk]))
-        transaction.on_commit(lambda: presence_refresh_enqueue([person.pk]))
     return person
 
 
