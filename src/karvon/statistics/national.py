@@ -125,13 +125,18 @@ def case_states_at(dates: list[date]) -> dict[date, CaseStates]:
         "ON s.occurred_on <= d.on_date AND (s.next_on IS NULL OR s.next_on > d.on_date) "
         f"JOIN {case} c ON c.id = s.case_id JOIN {member} m ON m.case_id = c.id WHERE c.began_on <= d.on_date"
     )
+    # SQLite answers the dates as text, PostgreSQL as dates: each distinct value is converted once.
+    bucket_of: dict[Any, CaseStates] = {}
     for day in past:
         states[day] = []
     with connection.cursor() as cursor:
         cursor.execute(statement, past)
         while rows := cursor.fetchmany(CHUNK):
-            for on_date, person_id, kind, stage in rows:
-                states[date.fromisoformat(str(on_date)[:10])].append((person_id, kind, stage))
+            for row in rows:
+                bucket = bucket_of.get(row[0])
+                if bucket is None:
+                    bucket = bucket_of[row[0]] = states[date.fromisoformat(str(row[0])[:10])]
+                bucket.append(row[1:])
     return states
 
 
