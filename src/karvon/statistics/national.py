@@ -7,14 +7,13 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Max, Min, TextField, Value
-from django.db.models.functions import Cast
-from django.utils import timezone
+from django.db.models.functions import Cast, TruncDate
 
 from karvon.cases.models import Case, CaseEvent, CaseMember
 from karvon.cases.selectors import PROTECTION_PRIORITY
@@ -82,13 +81,10 @@ class PersonCount(NamedTuple):
     need_categories: frozenset[str]
 
 
-def _end_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
 def _rows(queryset: Any, *fields: str) -> Iterator[tuple[Any, ...]]:
-    # A server-side cursor on PostgreSQL: a million rows are streamed, not held twice.
-    return queryset.values_list(*fields).iterator(chunk_size=CHUNK)  # type: ignore[no-any-return]
+    # One client-side fetch: a server-side cursor (iterator()) costs a round trip per chunk, which at a million
+    # rows took longer than the rows' memory is worth (a few hundred MB for one recomputation).
+    return iter(queryset.values_list(*fields))
 
 
 CaseStates = list[tuple[int, str, str]]  # (person id, case kind, stage at the end of a date)
@@ -195,8 +191,8 @@ class RegistrySnapshot:
     people: list[tuple[int, str, date | None]]
     first_registered: dict[int, date]
     nationalities: dict[int, str]
-    # Per person, (recorded at, profile id, types as stored JSON text) oldest first; most people have one.
-    profiles: dict[int, list[tuple[datetime, int, str]]]
+    # Per person, (day recorded, profile id, types as stored JSON text) oldest first; most people have one.
+    profiles: dict[int, list[tuple[date, int, str]]]
     needs: dict[int, frozenset[str]]
     stays: dict[int, PresenceState]
     crossings: dict[int, list[tuple[date, str]]]
@@ -215,18 +211,20 @@ def registry_snapshot() -> RegistrySnapshot:
         PersonNationality.objects.order_by("person_id", "pk"), "person_id", "country"
     ):
         nationalities.setdefault(person_id, country)
-    profiles: dict[int, list[tuple[datetime, int, str]]] = defaultdict(list)
+    profiles: dict[int, list[tuple[date, int, str]]] = defaultdict(list)
     # The types as text: a few distinct lists recur a million times; each is parsed once (`_population`).
-    for person_id, recorded_at, profile_id, types in _rows(
+    for person_id, recorded_on, profile_id, types in _rows(
         ProfileRecord.objects.order_by("person_id", "recorded_at", "pk").annotate(
-            types_text=Cast("profile_types", TextField())
+            # The day in the node's time zone, as "at the end of the reference date" means there.
+            recorded_on=TruncDate("recorded_at"),
+            types_text=Cast("profile_types", TextField()),
         ),
         "person_id",
-        "recorded_at",
+        "recorded_on",
         "pk",
         "types_text",
     ):
-        profiles[person_id].append((recorded_at, profile_id, types or "[]"))
+        profiles[person_id].append((recorded_on, profile_id, types or "[]"))
     categories: dict[int, set[str]] = defaultdict(set)
     for profile_id, code in _rows(SpecificNeed.objects.all(), "profile_id", "code"):
         categories[profile_id].add(code.split("-", 1)[0])
@@ -252,9 +250,9 @@ def registry_snapshot() -> RegistrySnapshot:
     )
 
 
-def _latest_profile(history: list[tuple[datetime, int, str]], cut_off: datetime) -> tuple[int, str]:
-    for recorded_at, profile_id, types in reversed(history):
-        if recorded_at < cut_off:
+def _latest_profile(history: list[tuple[date, int, str]], reference_date: date) -> tuple[int, str]:
+    for recorded_on, profile_id, types in reversed(history):
+        if recorded_on <= reference_date:
             return profile_id, types
     return 0, "[]"
 
@@ -294,7 +292,6 @@ def people_counted(
     record, not left through a procedure or by a recorded exit (unless a procedure protects them again)."""
     snapshot = snapshot if snapshot is not None else registry_snapshot()
     protection, asylum_applicants, left = protection_and_departures(reference_date, states)
-    cut_off = _end_of(reference_date)
     for person_id, sex, birth_date in snapshot.people:
         registered_on = snapshot.first_registered.get(person_id)
         if registered_on is None or registered_on > reference_date:
@@ -304,7 +301,7 @@ def people_counted(
             person_id in left or _exited(snapshot.crossings.get(person_id, []), reference_date)
         ):
             continue
-        profile_id, profile_types = _latest_profile(snapshot.profiles.get(person_id, []), cut_off)
+        profile_id, profile_types = _latest_profile(snapshot.profiles.get(person_id, []), reference_date)
         if status:
             stay_status, missed = status, False
         else:
