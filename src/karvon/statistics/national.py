@@ -24,6 +24,7 @@ from karvon.presence.lawful_stay import (
     OVERSTAYER,
     PERMIT_PREFIX,
     REGISTERED_STAY,
+    STATE_FIELDS,
     VISA_FREE,
     PresenceState,
     is_registration_missed,
@@ -165,21 +166,9 @@ def protection_and_departures(
     return protection, asylum_applicants, left
 
 
-# In the order of PresenceState's fields, which are built from these rows positionally.
-_SUMMARY_FIELDS = (
-    "person_id",
-    "office_id",
-    "present",
-    "entered_on",
-    "no_protection",
-    "permit_type",
-    "permit_until",
-    "registered_until",
-    "entry_until",
-    "entry_basis",
-    "lawful_until",
-    "registration_due_on",
-)
+# The presence app's summary fields in PresenceState's order (the states are built from these rows
+# positionally), with the protection read as "": at a date it comes from the cases.
+_SUMMARY_FIELDS = ("person_id", *("no_protection" if name == "protection" else name for name in STATE_FIELDS))
 
 
 @dataclass
