@@ -15,6 +15,7 @@ from karvon_match import (
     PersonRecord,
     TermFrequencies,
     compare,
+    match_weight,
     person_features,
     probability_from_weight,
     score,
@@ -193,3 +194,27 @@ def test_default_weights_separate_a_match_from_a_non_match() -> None:
     assert match.match_probability > 0.99
     assert non_match.match_probability < 0.001
     assert match.per_field[0].reason == "given name: Мухаммад ~ Muhammad agree after transliteration"
+
+
+def test_match_weight_alone_is_the_weight_score_gives_to_the_last_bit() -> None:
+    tf = TermFrequencies(counts={"g:s:frh": 50, "f:s:sdv": 400}, total=10_000)
+    people = [
+        PersonRecord("a", ("Farrukh",), ("Saidov",), sex="M", birth_date=date(1990, 3, 12), nationality="TJK",
+                     document_numbers=("400123456",)),
+        PersonRecord("b", ("Фаррух",), ("Саидов",), sex="M", birth_date=date(1990, 1, 1),
+                     birth_date_precision="year", document_numbers=("4OO123456",)),
+        PersonRecord("c", ("Bakhtiyor",), ("Saidov",), ("Rustamovich",), sex="M", place_of_birth="Khujand"),
+        PersonRecord("d", (), ("Saydova",), sex="F", birth_date=date(1991, 3, 12), nationality="AFG"),
+    ]  # fmt: skip
+    prepared = [person_features(p) for p in people]
+    trained = MatchWeights.from_dict(SPLINK_MODEL)
+    for weights, frequencies in ((DEFAULT_WEIGHTS, None), (DEFAULT_WEIGHTS, tf), (trained, tf)):
+        for a in prepared:
+            for b in prepared:
+                pair = compare(a, b)
+                assert (
+                    match_weight(pair, weights, tf=frequencies)
+                    == score(pair, weights, tf=frequencies).match_weight
+                )
+    unknown = comparison(("given_name", "no_such_level"))
+    assert match_weight(unknown) == score(unknown).match_weight

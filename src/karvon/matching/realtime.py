@@ -1,11 +1,13 @@
-"""Real-time duplicate candidates: block in the database, compare and score in-process with the model's weights."""
+"""Real-time duplicate candidates: the database path (block in SQL, score in-process) or the resident index."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Final, Literal
 
 from django.conf import settings
 from django.db import connection
@@ -19,9 +21,12 @@ from karvon_match import (
     PersonRecord,
     TermFrequencies,
     compare,
+    match_weight,
     person_features,
+    probability_from_weight,
     score,
 )
+from karvon_match.compare import Comparison
 from karvon_match.documents import ocr_fold
 from karvon_match.features import PersonFeatures
 
@@ -31,6 +36,10 @@ from karvon_match.features import PersonFeatures
 CANDIDATE_LIMIT = 20
 FEATURE_CACHE_SIZE = 200_000
 WEIGHTS_TTL_SECONDS = 60
+
+# The scope of the system's own duplicate check: every person not merged away, whatever their office.
+NODE_WIDE: Final = "node"
+type Scope = frozenset[int] | Literal["node"]
 
 
 @dataclass(frozen=True)
@@ -242,46 +251,62 @@ def _postings(keys: list[str], documents: list[str]) -> list[tuple[int, int]]:
         return [(int(person_id), int(shared)) for person_id, shared in cursor.fetchall()]
 
 
-def _blocked_ids(record: PersonRecord, people: QuerySet[Person], exclude_id: int | None) -> dict[int, int]:
-    """Candidate ids with their versions, most shared blocking keys first: the same document, or family and
-    given name (and year). Only people in `people` (the caller's scope, not merged away)."""
+def draft_blocking(record: PersonRecord) -> tuple[list[str], list[str]]:
+    """The blocking keys and document numbers a record is looked up by (both paths look up the same)."""
     keys = sorted(draft_blocking_keys(record.family_names, record.given_names, record.birth_date))
     documents = sorted(
         set(record.document_numbers) | {_digits_unconfused(d) for d in record.document_numbers}
     )
-    if not keys and not documents:
-        return {}
+    return keys, documents
+
+
+def best_blocked(postings: Iterable[tuple[int, int]], exclude_id: int | None) -> list[int]:
+    """Candidate ids, most shared evidence first (a document weighs 10, a blocking key 1), before scoping."""
     ranked: dict[int, int] = {}
-    for person_id, shared in _postings(keys, documents):
+    for person_id, shared in postings:
         ranked[person_id] = ranked.get(person_id, 0) + shared
     if exclude_id is not None:
         ranked.pop(exclude_id, None)
-    best = sorted(ranked, key=lambda pk: (ranked[pk], pk), reverse=True)[: CANDIDATE_LIMIT * 3]
+    return sorted(ranked, key=lambda pk: (ranked[pk], pk), reverse=True)[: CANDIDATE_LIMIT * 3]
+
+
+def _blocked_ids(record: PersonRecord, people: QuerySet[Person], exclude_id: int | None) -> dict[int, int]:
+    """Candidate ids with their versions, most shared blocking keys first: the same document, or family and
+    given name (and year). Only people in `people` (the caller's scope, not merged away)."""
+    keys, documents = draft_blocking(record)
+    if not keys and not documents:
+        return {}
+    best = best_blocked(_postings(keys, documents), exclude_id)
     # Only people the caller may consider (scope, not merged away), keeping the ranking; their versions
     # come with them and key the prepared features.
     allowed = dict(people.filter(pk__in=best).values_list("pk", "version"))
     return {pk: allowed[pk] for pk in [pk for pk in best if pk in allowed][:CANDIDATE_LIMIT]}
 
 
-def scored_candidates(
-    record: PersonRecord,
-    people: QuerySet[Person],
+def score_prepared(
+    prepared: PersonFeatures,
+    candidates: Mapping[int, PersonFeatures],
     *,
-    exclude_id: int | None = None,
-    limit: int = 5,
-    minimum_probability: float = 0.0,
+    limit: int,
+    minimum_probability: float,
 ) -> list[ScoredCandidate]:
-    """The best-scoring people for `record` among `people` (already scoped by the caller), with reasons."""
-    versions = _blocked_ids(record, people, exclude_id)
-    if not versions:
-        return []
+    """Score the draft's features against each candidate's with the active weights; the best `limit` first.
+
+    Every candidate is ranked by its match weight alone; only the best `limit` are scored with their reasons
+    (`score` gives the same weight, to the last bit: `match_weight` is its sum without the reasons).
+    """
     weights, tf = ACTIVE_WEIGHTS.get()
-    prepared = person_features(record)
-    results: list[ScoredCandidate] = []
-    for person_id, features in candidate_features(list(versions), versions).items():
-        scored = score(compare(prepared, features), weights, tf=tf)
-        if scored.match_probability < minimum_probability:
+    ranked: list[tuple[float, int, Comparison]] = []
+    for person_id, features in candidates.items():
+        comparison = compare(prepared, features)
+        weight = match_weight(comparison, weights, tf=tf)
+        if probability_from_weight(weight) < minimum_probability:
             continue
+        ranked.append((weight, person_id, comparison))
+    ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    results: list[ScoredCandidate] = []
+    for _, person_id, comparison in ranked[:limit]:
+        scored = score(comparison, weights, tf=tf)
         results.append(
             ScoredCandidate(
                 person_id=person_id,
@@ -291,5 +316,58 @@ def scored_candidates(
                 reasons=tuple(FieldReason(f.field, f.level, f.weight, f.reason) for f in scored.per_field),
             )
         )
-    results.sort(key=lambda c: (c.match_weight, c.person_id), reverse=True)
-    return results[:limit]
+    return results
+
+
+def database_candidates(
+    record: PersonRecord,
+    people: QuerySet[Person],
+    *,
+    exclude_id: int | None = None,
+    limit: int = 5,
+    minimum_probability: float = 0.0,
+) -> list[ScoredCandidate]:
+    """The database path: block in `registry_namesearchkey` and the documents, scope with `people`, read the
+    candidates' prepared rows, score in the process."""
+    versions = _blocked_ids(record, people, exclude_id)
+    if not versions:
+        return []
+    return score_prepared(
+        person_features(record),
+        candidate_features(list(versions), versions),
+        limit=limit,
+        minimum_probability=minimum_probability,
+    )
+
+
+def scored_candidates(
+    record: PersonRecord,
+    people: QuerySet[Person],
+    *,
+    offices: Scope | None = None,
+    exclude_id: int | None = None,
+    limit: int = 5,
+    minimum_probability: float = 0.0,
+) -> list[ScoredCandidate]:
+    """The best-scoring people for `record` among `people` (already scoped by the caller), with reasons.
+
+    `offices` states the same scope for the resident candidate index (`karvon.matching.resident`): the people
+    registered at one of these offices, or every person (`NODE_WIDE`), not merged away. The index answers
+    when it is built (in this process or in the scoring process) and the scope is stated; otherwise the
+    database does, with the same result.
+    """
+    if offices is not None:
+        from karvon.matching.resident import resident_candidates
+
+        found = resident_candidates(
+            record,
+            offices=offices,
+            exclude_id=exclude_id,
+            limit=limit,
+            minimum_probability=minimum_probability,
+        )
+        if found is not None:
+            return found
+    return database_candidates(
+        record, people, exclude_id=exclude_id, limit=limit, minimum_probability=minimum_probability
+    )

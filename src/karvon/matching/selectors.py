@@ -123,8 +123,14 @@ class LikelyPerson:
 def likely_same_people(*, ctx: AccessContext, draft: PersonInput, limit: int = 5) -> list[LikelyPerson]:
     """Search before create: the user's people most likely to be the one being registered, with reasons."""
     require_capability(ctx, Capability.PERSON_VIEW)
+    # The same scope twice: as a query for the database path, as office ids for the resident index
+    # (`person_scope`: registered at an office where the user may view people, not merged away).
     found = scored_candidates(
-        record_of_draft(draft), person_scope(ctx=ctx), limit=limit, minimum_probability=0.05
+        record_of_draft(draft),
+        person_scope(ctx=ctx),
+        offices=office_ids_in_scope(ctx, Capability.PERSON_VIEW),
+        limit=limit,
+        minimum_probability=0.05,
     )
     if not found:
         return []

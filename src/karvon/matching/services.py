@@ -16,7 +16,7 @@ from karvon.accounts.access import AccessContext, office_ids_in_scope, require_c
 from karvon.accounts.roles import Capability
 from karvon.audit.services import audit_record
 from karvon.matching.models import CandidateStatus, DuplicateCandidate, Merge
-from karvon.matching.realtime import ScoredCandidate, records_of_people, scored_candidates
+from karvon.matching.realtime import NODE_WIDE, ScoredCandidate, records_of_people, scored_candidates
 from karvon.presence.services import person_presence_refresh
 from karvon.registry.contracts import FieldError, UnableToValidate
 from karvon.registry.index_keys import person_index_keys
@@ -75,7 +75,11 @@ def duplicate_check(*, person_id: int, now: datetime) -> int:
     if record is None or Person.objects.filter(pk=person_id, merged_into__isnull=False).exists():
         return 0
     found = scored_candidates(
-        record, Person.objects.filter(merged_into__isnull=True), exclude_id=person_id, limit=10
+        record,
+        Person.objects.filter(merged_into__isnull=True),
+        offices=NODE_WIDE,
+        exclude_id=person_id,
+        limit=10,
     )
     return candidates_record(person_id=person_id, found=found, source="registration", now=now)
 

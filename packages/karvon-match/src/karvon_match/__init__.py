@@ -16,6 +16,7 @@ from karvon_match.scoring import (
     LevelWeights,
     MatchWeights,
     ScoredComparison,
+    match_weight,
     probability_from_weight,
     score,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "fold_latin",
     "foreign_script_letters",
     "jaro_winkler",
+    "match_weight",
     "name_search_keys",
     "normalise_document_number",
     "normalise_text",

@@ -19,6 +19,7 @@ from karvon_match.compare import (
     PLACE_OF_BIRTH,
     SEX,
     Comparison,
+    FieldComparison,
 )
 from karvon_match.frequency import TermFrequencies
 
@@ -228,24 +229,42 @@ def probability_from_weight(match_weight: float) -> float:
     return 1.0 / (1.0 + math.pow(2.0, -match_weight))
 
 
+def _field_weight(result: FieldComparison, weights: MatchWeights, tf: TermFrequencies | None) -> float | None:
+    """One field's log2 Bayes factor at its level (None when the model has no weights for the level)."""
+    level_weights = weights.level(result.field, result.level)
+    if level_weights is None:
+        return None
+    weight = level_weights.log2_bayes_factor
+    if (tf is not None and level_weights.tf_adjustment_weight and result.tf_tokens
+            and level_weights.u is not None and tf.covers(result.tf_tokens)):  # fmt: skip
+        # Splink's term-frequency adjustment: multiply the Bayes factor by (u / u_tf) ** weight.
+        u_tf = max(tf.u_probability(result.tf_tokens) * weights.tf_share(result.field, result.level), 1e-12)
+        weight += level_weights.tf_adjustment_weight * math.log2(level_weights.u / u_tf)
+    return weight
+
+
+def match_weight(comparison: Comparison, weights: MatchWeights = DEFAULT_WEIGHTS,
+                 tf: TermFrequencies | None = None) -> float:  # fmt: skip
+    """The match weight `score` gives, to the last bit, without building the per-field reasons: for ranking many
+    candidates and explaining only the best."""
+    total = weights.prior_weight
+    for result in comparison.fields:
+        weight = _field_weight(result, weights, tf)
+        if weight is not None:
+            total += weight
+    return total
+
+
 def score(comparison: Comparison, weights: MatchWeights = DEFAULT_WEIGHTS,
           tf: TermFrequencies | None = None) -> ScoredComparison:  # fmt: skip
     """Sum log2 Bayes factors over fields, as Splink does; names with `tf` use their words' frequency."""
     total = weights.prior_weight
     per_field: list[FieldScore] = []
     for result in comparison.fields:
-        level_weights = weights.level(result.field, result.level)
-        if level_weights is None:
+        weight = _field_weight(result, weights, tf)
+        if weight is None:
             per_field.append(FieldScore(result.field, result.level, 0.0, result.reason + " [no weights]"))
             continue
-        weight = level_weights.log2_bayes_factor
-        if (tf is not None and level_weights.tf_adjustment_weight and result.tf_tokens
-                and level_weights.u is not None and tf.covers(result.tf_tokens)):  # fmt: skip
-            # Splink's term-frequency adjustment: multiply the Bayes factor by (u / u_tf) ** weight.
-            u_tf = max(
-                tf.u_probability(result.tf_tokens) * weights.tf_share(result.field, result.level), 1e-12
-            )
-            weight += level_weights.tf_adjustment_weight * math.log2(level_weights.u / u_tf)
         total += weight
         per_field.append(FieldScore(result.field, result.level, weight, result.reason))
     return ScoredComparison(total, probability_from_weight(total), tuple(per_field))
