@@ -179,6 +179,14 @@ KARVON_MATCH_SURE = env_float("KARVON_MATCH_SURE", 0.99)
 KARVON_MATCH_REVIEW = env_float("KARVON_MATCH_REVIEW", 0.5)
 # Where `karvon match train|run --save-model` keeps versioned models (JSON files).
 KARVON_MATCH_MODEL_DIR = env_str("KARVON_MATCH_MODEL_DIR", str(VAR_DIR / "match-models"))
+# Real-time candidates (ADR 0103): "off" answers from the database; "server" asks `karvon candidate_index_serve`
+# over its Unix socket (falling back to the database while it builds or if it is down); "process" holds the index
+# in each web process.
+KARVON_CANDIDATE_INDEX = env_str("KARVON_CANDIDATE_INDEX", "off")
+KARVON_CANDIDATE_INDEX_SOCKET = env_str(
+    "KARVON_CANDIDATE_INDEX_SOCKET", str(VAR_DIR / "candidate-index.sock")
+)
+KARVON_CANDIDATE_INDEX_TIMEOUT = env_float("KARVON_CANDIDATE_INDEX_TIMEOUT", 0.5)
 
 # Certificates: the public address their QR codes point to (…/verify/<code>), and the key their codes are derived
 # from. Set the key once per node and never change it: a changed key makes every issued code unverifiable.

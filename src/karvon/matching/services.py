@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 from karvon.accounts.access import AccessContext, office_ids_in_scope, require_capability
 from karvon.accounts.roles import Capability
 from karvon.audit.services import audit_record
+from karvon.cases.models import Appointment, Case, CaseMember, Referral
+from karvon.certificates.models import Certificate, CertificateKind
 from karvon.matching.models import CandidateStatus, DuplicateCandidate, Merge
 from karvon.matching.realtime import NODE_WIDE, ScoredCandidate, records_of_people, scored_candidates
+from karvon.presence.models import AddressPeriod, Movement, Permit, StayRegistration
 from karvon.presence.services import person_presence_refresh
 from karvon.registry.contracts import FieldError, UnableToValidate
 from karvon.registry.index_keys import person_index_keys
@@ -143,8 +146,23 @@ def _move(model: Any, merged: Person, survivor: Person, *, unique: tuple[str, ..
     return ids
 
 
+def _move_certificates(merged: Person, survivor: Person) -> list[int]:
+    """Certificates move too, except a current one of a kind the survivor already holds a current one of (a
+    person has one current document of a kind): it stays, still verifiable, with the merged record."""
+    current = {"superseded_at__isnull": True, "revoked_at__isnull": True}
+    held = set(Certificate.objects.filter(person=survivor, **current).values_list("kind", flat=True))
+    held.discard(CertificateKind.APPOINTMENT)  # slips are one per appointment, not per person
+    staying = Certificate.objects.filter(person=merged, kind__in=held, **current).values_list("pk", flat=True)
+    ids = list(
+        Certificate.objects.filter(person=merged).exclude(pk__in=list(staying)).values_list("pk", flat=True)
+    )
+    Certificate.objects.filter(pk__in=ids).update(person=survivor)
+    return ids
+
+
 def duplicate_merge(*, ctx: AccessContext, candidate_id: int, survivor_uuid: uuid.UUID, note: str) -> Merge:
-    """Merge the pair into the survivor, keeping every registration, spelling, document and profile."""
+    """Merge the pair into the survivor, keeping every registration, spelling, document, profile, case, presence
+    record and certificate."""
     with transaction.atomic():
         candidate = _candidate_for_decision(ctx, candidate_id)
         pair = {
@@ -176,6 +194,18 @@ def duplicate_merge(*, ctx: AccessContext, candidate_id: int, survivor_uuid: uui
             "profiles": _move(ProfileRecord, merged, survivor),
             "specific_needs": _move(SpecificNeed, merged, survivor),
             "referrals": _move(ReferralSuggestion, merged, survivor),
+            # The procedures, presence records and documents issued go with the person, history and all (case
+            # events belong to the case and follow it). A case both records were in keeps the merged record's
+            # membership behind, as a spelling the survivor already has.
+            "cases": _move(Case, merged, survivor),
+            "case_memberships": _move(CaseMember, merged, survivor, unique=("case_id",)),
+            "appointments": _move(Appointment, merged, survivor),
+            "partner_referrals": _move(Referral, merged, survivor),
+            "movements": _move(Movement, merged, survivor),
+            "stay_registrations": _move(StayRegistration, merged, survivor),
+            "permits": _move(Permit, merged, survivor),
+            "address_periods": _move(AddressPeriod, merged, survivor),
+            "certificates": _move_certificates(merged, survivor),
         }
         moved["primary_names"] = primary_names
         # Households: the merged record's memberships become the survivor's history; a current one is ended.
@@ -268,6 +298,15 @@ def merge_undo(*, ctx: AccessContext, merge_id: int) -> Merge:
             ("specific_needs", SpecificNeed),
             ("referrals", ReferralSuggestion),
             ("memberships", HouseholdMembership),
+            ("cases", Case),
+            ("case_memberships", CaseMember),
+            ("appointments", Appointment),
+            ("partner_referrals", Referral),
+            ("movements", Movement),
+            ("stay_registrations", StayRegistration),
+            ("permits", Permit),
+            ("address_periods", AddressPeriod),
+            ("certificates", Certificate),
         ):
             model.objects.filter(pk__in=moved.get(key, []), person=survivor).update(person=merged)
         PersonName.objects.filter(pk__in=moved.get("primary_names", []), person=merged).update(

@@ -220,3 +220,46 @@ def test_a_merge_takes_the_merged_record_out_of_the_presence_counts_and_an_undo_
     ) == [first.pk]
     services.merge_undo(ctx=ctx, merge_id=merge.pk)
     assert PresenceSummary.objects.filter(person__in=[first, second]).count() == 2
+
+
+def test_a_merge_moves_cases_presence_records_and_certificates_and_an_undo_gives_them_back(
+    pair, users, ctx_for, node
+):
+    from karvon.cases import services as case_services
+    from karvon.cases.contracts import CaseOpenInput
+    from karvon.cases.models import Case, CaseMember
+    from karvon.presence.contracts import MovementInput
+    from karvon.presence.models import Movement
+    from karvon.presence.services import movement_record
+
+    first, second = pair
+    case = case_services.case_open(
+        ctx=ctx_for(users["caseworker"]),
+        data=CaseOpenInput(
+            kind="asylum", person_uuid=second.uuid, office_id=node["almaty"].pk, began_on=date.today()
+        ),
+    )
+    movement_record(
+        ctx=ctx_for(users["officer"]),
+        person_uuid=second.uuid,
+        movement=MovementInput(
+            direction="entry",
+            crossed_on=date.today(),
+            office_id=node["almaty"].pk,
+            crossing_point_name="Kordai",
+            purpose="asylum",
+        ),
+    )
+    ctx = ctx_for(users["supervisor"])
+    merge = services.duplicate_merge(
+        ctx=ctx, candidate_id=DuplicateCandidate.objects.get().pk, survivor_uuid=first.uuid, note="same"
+    )
+    assert Case.objects.get(pk=case.pk).person_id == first.pk
+    assert CaseMember.objects.get(case=case).person_id == first.pk
+    assert Movement.objects.get().person_id == first.pk
+    assert merge.moved["cases"] == [case.pk]
+
+    services.merge_undo(ctx=ctx, merge_id=merge.pk)
+    assert Case.objects.get(pk=case.pk).person_id == second.pk
+    assert CaseMember.objects.get(case=case).person_id == second.pk
+    assert Movement.objects.get().person_id == second.pk
