@@ -17,6 +17,17 @@ settings.register_profile("karvon", suppress_health_check=[HealthCheck.too_slow]
 settings.load_profile("karvon")
 
 
+@pytest.fixture(autouse=True)
+def _language_reset() -> Any:
+    """Each test starts and ends in the default language: a page answered in Russian (the locale middleware
+    activates the reader's language for the thread) must not make a later test's messages Russian."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def now() -> datetime:
     return NOW
