@@ -145,6 +145,18 @@ def record_of_draft(draft: PersonInput) -> PersonRecord:
     )
 
 
+def document_numbers(ids: list[int]) -> dict[int, list[str]]:
+    """Each person's normalised document numbers, in the order recorded (empty lists for people without)."""
+    documents: dict[int, list[str]] = {pk: [] for pk in ids}
+    for person_id, number in (
+        IdentityDocument.objects.filter(person_id__in=ids)
+        .order_by("id")
+        .values_list("person_id", "number_normalised")
+    ):
+        documents[person_id].append(number)
+    return documents
+
+
 def records_of_people(ids: list[int]) -> dict[int, PersonRecord]:
     """Comparison records of these people from the registry tables, read as tuples in four plain queries.
 
@@ -156,13 +168,7 @@ def records_of_people(ids: list[int]) -> dict[int, PersonRecord]:
         PersonName.objects.filter(person_id__in=ids).order_by("id").values_list("person_id", "part", "text")
     ):
         names[person_id][part].append(text)
-    documents: dict[int, list[str]] = {pk: [] for pk in ids}
-    for person_id, number in (
-        IdentityDocument.objects.filter(person_id__in=ids)
-        .order_by("id")
-        .values_list("person_id", "number_normalised")
-    ):
-        documents[person_id].append(number)
+    documents = document_numbers(ids)
     nationality: dict[int, str] = {}
     for person_id, country in (
         PersonNationality.objects.filter(person_id__in=ids).order_by("id").values_list("person_id", "country")

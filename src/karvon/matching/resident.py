@@ -40,6 +40,7 @@ from karvon.matching.realtime import (
     Scope,
     ScoredCandidate,
     best_blocked,
+    document_numbers,
     draft_blocking,
     records_of_people,
     score_prepared,
@@ -299,13 +300,7 @@ class CandidateIndex:
         for person_id, key in NameSearchKey.objects.filter(person_id__in=ids).values_list("person_id", "key"):
             if key.startswith(BLOCKING_PREFIXES):
                 keys[person_id].append(key)
-        documents: dict[int, list[str]] = {pk: [] for pk in ids}
-        for person_id, number in (
-            IdentityDocument.objects.filter(person_id__in=ids)
-            .order_by("id")
-            .values_list("person_id", "number_normalised")
-        ):
-            documents[person_id].append(number)
+        documents = document_numbers(ids)
         records = records_of_people(sorted(current))
         for pk in ids:
             self._forget_fresh(pk)
