@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 # The recipe of the feature columns and of the SQL levels over them. A stored model names the version it
 # was trained with; bump when a column or a level condition changes, and retrain.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 DEFAULT_SOURCE = "input"
 # Name parts and the karvon_match field each one feeds.
 NAME_PARTS = {
@@ -99,18 +99,24 @@ def _spelling_sets(spelling: Spelling) -> tuple[set[str], set[str]]:
 
 # Registers repeat the same spellings endlessly: the columns of each distinct set of spellings are built
 # once. Bounded: cleared when full.
-_NAME_COLUMNS_CACHE: dict[tuple[str, ...], _NameColumns] = {}
+_NAME_COLUMNS_CACHE: dict[tuple[str, ...], tuple[Any, ...]] = {}
 NAME_COLUMNS_CACHE_LIMIT = 1 << 17
 
 
 def name_columns(names: NameFeatures) -> _NameColumns:
     """The columns SQL compares for one name part (all spellings pooled; scalars from the first)."""
+    return _NameColumns(*name_column_values(names))
+
+
+def name_column_values(names: NameFeatures) -> tuple[Any, ...]:
+    """`name_columns` as a tuple in `_NAME_SCHEMA` order, remembered per distinct set of spellings."""
     key = tuple(s.key for s in names.spellings)
     found = _NAME_COLUMNS_CACHE.get(key)
     if found is None:
         if len(_NAME_COLUMNS_CACHE) >= NAME_COLUMNS_CACHE_LIMIT:
             _NAME_COLUMNS_CACHE.clear()
-        found = _NAME_COLUMNS_CACHE[key] = _name_columns(names)
+        columns = _name_columns(names)
+        found = _NAME_COLUMNS_CACHE[key] = tuple(getattr(columns, name) for name, _ in _NAME_SCHEMA)
     return found
 
 
@@ -183,6 +189,34 @@ SCALAR_COLUMNS = [
     for f in ROW_SCHEMA
     if not pa.types.is_list(f.type) and f.name not in ("row_number", "source_dataset", "record_id")
 ]
+# The SQL levels compare hashes of the list columns, not the strings. A pair of records is a join of
+# two wide rows, and DuckDB copies every list of strings into each of the ~100 million pairs of a large
+# file; a 64-bit hash is a fixed-width value. Lists compared as "share any element" become the first
+# element's hash (a scalar: most lists hold one element) plus a list of the others' hashes, NULL when
+# there are none; lists compared as "holds all of" become lists of hashes. Same answers (up to a 64-bit
+# hash collision), about 40 % less time scoring (docs/performance.md).
+ANY_ELEMENT_COLUMNS = [
+    *(f"{part}_{name}" for part in NAME_PARTS for name in ("exact", "folds", "skels", "stems", "roots")),
+    "doc_norm",
+    "doc_ocr",
+]
+ALL_ELEMENTS_COLUMNS = [f"{part}_{name}" for part in NAME_PARTS for name in ("words", "wordforms")]
+HASHED_COLUMNS = [
+    *(f"{column}_{suffix}" for column in ANY_ELEMENT_COLUMNS for suffix in ("h0", "hx")),
+    *(f"{column}_h" for column in ALL_ELEMENTS_COLUMNS),
+]
+
+
+def _hashed_columns_sql() -> str:
+    """Select expressions for `HASHED_COLUMNS` from the string list columns."""
+    first = [f"CASE WHEN {c}[1] IS NOT NULL THEN hash({c}[1]) END AS {c}_h0" for c in ANY_ELEMENT_COLUMNS]
+    rest = [
+        f"CASE WHEN len({c}) > 1 THEN list_transform(list_filter({c}[2:], lambda s: s IS NOT NULL),"
+        f" lambda s: hash(s)) END AS {c}_hx"
+        for c in ANY_ELEMENT_COLUMNS
+    ]
+    whole = [f"list_transform({c}, lambda s: hash(s)) AS {c}_h" for c in ALL_ELEMENTS_COLUMNS]
+    return ", ".join(first + rest + whole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +240,7 @@ def feature_row(item: SourcedRecord) -> tuple[Any, ...]:
         "place": features.place,
     }
     for part in NAME_PARTS:
-        columns = name_columns(parts[part])
-        values.extend(getattr(columns, name) for name, _ in _NAME_SCHEMA)
+        values.extend(name_column_values(parts[part]))
     birth = features.birth
     value = birth.value
     documents = features.documents
@@ -442,11 +475,12 @@ def merge_duplicate_ids(con: duckdb.DuckDBPyConnection, *, max_block_size: int) 
     )
     _run(
         con,
-        """
+        f"""
         CREATE OR REPLACE TABLE records AS
         WITH kept AS (SELECT source_dataset, record_id, list(key) AS keys FROM record_keys GROUP BY ALL)
         SELECT row_number() OVER (ORDER BY m.source_dataset, m.row_number) AS unique_id,
-               m.* REPLACE (coalesce(kept.keys, []::VARCHAR[]) AS blocking_keys)
+               m.* REPLACE (coalesce(kept.keys, []::VARCHAR[]) AS blocking_keys),
+               {_hashed_columns_sql()}
         FROM merged m LEFT JOIN kept USING (source_dataset, record_id)
     """,
     )
@@ -471,7 +505,17 @@ def _level(label: str, condition: str, *, null: bool = False, tf_column: str | N
 
 
 def _has_any(column: str) -> str:
-    return f"list_has_any({column}_l, {column}_r)"
+    """The two records' `column` lists share an element (over `HASHED_COLUMNS`; NULL counts as false)."""
+    c = column
+    return (
+        f"({c}_h0_l = {c}_h0_r OR list_contains({c}_hx_r, {c}_h0_l)"
+        f" OR list_contains({c}_hx_l, {c}_h0_r) OR list_has_any({c}_hx_l, {c}_hx_r))"
+    )
+
+
+def _has_all(column: str, of: str) -> str:
+    """`column` of one record holds every element of `of` of the other, either way round."""
+    return f"(list_has_all({column}_h_r, {of}_h_l) OR list_has_all({column}_h_l, {of}_h_r))"
 
 
 def _name_comparison(
@@ -502,10 +546,7 @@ def _name_comparison(
         + (f" OR {_has_any(p + '_stems')}" if family else "")
         + ")"
     )
-    subset = (
-        f"{p}_ntok_l <> {p}_ntok_r AND (list_has_all({p}_wordforms_r, {p}_words_l)"
-        f" OR list_has_all({p}_wordforms_l, {p}_words_r))"
-    )
+    subset = f"{p}_ntok_l <> {p}_ntok_r AND {_has_all(p + '_wordforms', p + '_words')}"
     jw = f"jaro_winkler_similarity({p}_folded_l, {p}_folded_r)"
     levels = [
         _level("missing", f"{p}_folded_l IS NULL OR {p}_folded_r IS NULL", null=True),
@@ -576,7 +617,8 @@ def _exact_comparison(name: str, column: str) -> dict[str, Any]:
 
 def _document_comparison() -> dict[str, Any]:
     levels = [
-        _level("missing", "doc_norm_l IS NULL OR doc_norm_r IS NULL", null=True),
+        # doc_first is NULL exactly when a record has no document (a scalar: cheaper than the list).
+        _level("missing", "doc_first_l IS NULL OR doc_first_r IS NULL", null=True),
         _level("exact", _has_any("doc_norm")),
         _level("ocr_equal", _has_any("doc_ocr")),
         _level(
@@ -757,7 +799,9 @@ def conditional_u(
     """
     updated = _deep_copy(settings)
     comparisons = [c for c in updated["comparisons"] if c["output_column_name"] in CONDITIONAL_U_FIELDS]
-    columns = sorted({f.name for f in ROW_SCHEMA} - {"row_number", "source_dataset", "record_id"})
+    columns = sorted(
+        ({f.name for f in ROW_SCHEMA} | set(HASHED_COLUMNS)) - {"row_number", "source_dataset", "record_id"}
+    )
     selected = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
     cases = []
     for index, comparison in enumerate(comparisons):
@@ -807,7 +851,11 @@ def _linker(con: duckdb.DuckDBPyConnection, settings: Mapping[str, Any]) -> Any:
 
     _quiet_splink()
     db_api = DuckDBAPI(connection=con)
-    records = db_api.register("records")
+    # Splink copies its input table's columns into the tables it makes; the SQL levels read the hashed
+    # list columns and scalars only, so the string lists (raw values, spellings, keys) stay behind.
+    excluded = ", ".join(LIST_COLUMNS)
+    _run(con, f"CREATE OR REPLACE VIEW scoring_records AS SELECT * EXCLUDE ({excluded}) FROM records")
+    records = db_api.register("scoring_records")
     return Linker(records, dict(settings), log_level=None)
 
 
@@ -953,6 +1001,14 @@ def predict(
     linker = _linker(con, settings)
     if counts and records:
         _register_frequencies(con, linker, counts, records, lookups)
+    block_pairs(con, link_only=link_only)
+    registered = linker.table_management.register_blocked_pairs_for_predict(
+        linker._db_api.register("blocked_pairs")
+    )
+    # Splink then "prunes" its input to the records that appear in the pairs: two semi-joins that copy
+    # nearly every record (about 25 s at a million records) to drop none, since every record with a key
+    # that another record shares is in a pair. Scored as Splink scores the pairs it forms itself.
+    registered.metadata["registered_for_predict"] = False
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     _run(
         con,
@@ -965,7 +1021,39 @@ def predict(
     """,
     )
     scored.drop_table_from_database_and_remove_from_cache()
+    _run(con, "DROP TABLE blocked_pairs")
     return _count(con, "predictions")
+
+
+# Unique ids are row numbers; two fit in one BIGINT, so a pair is deduplicated as one integer.
+_PAIR_SHIFT = 32
+
+
+def block_pairs(con: duckdb.DuckDBPyConnection, *, link_only: bool = False) -> int:
+    """The `blocked_pairs` table Splink scores: every pair of records sharing a blocking key, once.
+
+    The same pairs as `blocking_rules`, formed here rather than by Splink: records share several keys
+    (about 100 million key pairs for a million records), and Splink's exploded blocking deduplicates
+    them as pairs of ids twice over. Here keys are joined as 64-bit hashes and a pair is one integer
+    (a hash collision only adds a pair to score, never removes one). Returns the number of pairs.
+    """
+    if _count(con, "records") >= 2**_PAIR_SHIFT:  # unique ids are 1..count
+        raise ValueError(f"more than {2**_PAIR_SHIFT - 1:,} records in one batch")
+    other_source = " AND l.source_dataset <> r.source_dataset" if link_only else ""
+    _run(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE blocked_pairs AS
+        WITH keys AS (SELECT unique_id, source_dataset, hash(unnest(blocking_keys)) AS key FROM records),
+        pairs AS (
+            SELECT DISTINCT (l.unique_id << {_PAIR_SHIFT}) | r.unique_id AS pair
+            FROM keys l JOIN keys r ON l.key = r.key AND l.unique_id < r.unique_id{other_source})
+        SELECT '0' AS match_key, pair >> {_PAIR_SHIFT} AS join_key_l,
+               pair & {2**_PAIR_SHIFT - 1} AS join_key_r
+        FROM pairs
+    """,
+    )
+    return _count(con, "blocked_pairs")
 
 
 # Term-frequency columns and the namespace of `name_frequencies` their values are counted under.
@@ -1109,11 +1197,14 @@ class _ContradictionChecker:
         self._tf = model.frequencies()
         self._min_weight = math.log2(options.cannot_link_probability / (1 - options.cannot_link_probability))
         self._features: dict[int, PersonFeatures] = {}
+        # Rows are read in one query; features are computed only for records that are compared (with
+        # direct edges not re-checked, most records of two-record components never are).
+        self._rows: dict[int, dict[str, Any]] = {}
         self.sources: dict[int, str] = {}
         self._cache: dict[tuple[int, int], bool] = {}
 
     def prepare(self, unique_ids: Sequence[int]) -> None:
-        missing = [u for u in unique_ids if u not in self._features]
+        missing = [u for u in unique_ids if u not in self._rows]
         if not missing:
             return
         table = pa.table({"unique_id": pa.array(missing, type=pa.int64())})
@@ -1127,15 +1218,21 @@ class _ContradictionChecker:
         names = [d[0] for d in cursor.description]
         for values in cursor.fetchall():
             row = dict(zip(names, values, strict=True))
-            self._features[row["unique_id"]] = person_features(_record_from_row(row))
+            self._rows[row["unique_id"]] = row
             self.sources[row["unique_id"]] = row["source_dataset"]
         self._con.unregister("wanted_ids")
+
+    def _features_of(self, unique_id: int) -> PersonFeatures:
+        found = self._features.get(unique_id)
+        if found is None:
+            found = self._features[unique_id] = person_features(_record_from_row(self._rows[unique_id]))
+        return found
 
     def contradicts(self, a: int, b: int) -> bool:
         key = (a, b) if a < b else (b, a)
         found = self._cache.get(key)
         if found is None:
-            features_a, features_b = self._features[a], self._features[b]
+            features_a, features_b = self._features_of(a), self._features_of(b)
             comparison = compare(features_a, features_b)
             found = hard_contradiction(comparison, features_a, features_b) is not None or (
                 score(comparison, self._weights, self._tf).match_weight < self._min_weight
@@ -1199,8 +1296,17 @@ def cluster(con: duckdb.DuckDBPyConnection, model: TrainedModel, options: Cluste
     # apart) can pass the threshold on shared family name, father's name and place.
     needs_check = set(members)
     stats.multi_record_components = len(needs_check)
-    if needs_check:
-        checker.prepare([n for root in needs_check for n in members[root]])
+    # Only components where a merge can be refused need the records' data: a two-record component's one
+    # merge is its direct edge, not re-checked unless asked, and only duplicate-free sources are refused
+    # without comparing.
+    checked = [
+        n
+        for root in needs_check
+        if len(members[root]) > 2 or options.check_direct_edges or options.duplicate_free_sources
+        for n in members[root]
+    ]
+    if checked:
+        checker.prepare(checked)
     final = _UnionFind()
     cluster_members: dict[int, list[int]] = {}
     for left, right, _ in edges:

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -163,6 +164,7 @@ class ParsedDate:
     problem: str = ""
 
 
+@lru_cache(maxsize=65_536)  # dates of birth repeat across a file; parsing is a pure function of the text
 def parse_birth_date(text: str) -> ParsedDate:
     """YYYY-MM-DD, YYYY-MM, YYYY (or DD.MM.YYYY); impossible parts are dropped to the precision that is valid.
 
@@ -199,6 +201,12 @@ class _Cleaned:
     notes: tuple[str, ...]
 
 
+# Names, places and dates repeat across a file (a few thousand distinct values in a million rows):
+# cleaning is a pure function of the text, so each distinct value is cleaned once.
+_CLEAN_CACHE_SIZE = 65_536
+
+
+@lru_cache(maxsize=_CLEAN_CACHE_SIZE)
 def _clean_text(value: str) -> _Cleaned:
     notes: list[str] = []
     repaired = repair_mojibake(value)
@@ -215,6 +223,7 @@ def _letters_in(word: str) -> int:
     return sum(1 for ch in word if unicodedata.category(ch).startswith("L"))
 
 
+@lru_cache(maxsize=_CLEAN_CACHE_SIZE)
 def _clean_name(value: str) -> _Cleaned:
     """Digits removed, over-long values cut, and initials-only names ("A.", "A. K.") treated as missing.
 

@@ -12,6 +12,8 @@ from karvon.matching.batch import (
     BatchOptions,
     ClusterOptions,
     SourcedRecord,
+    block_pairs,
+    blocking_rules,
     comparisons,
     complete_for_karvon,
     connect,
@@ -240,3 +242,33 @@ def test_linking_pairs_records_across_sources_one_to_one() -> None:
     pairs = con.execute("SELECT unique_id_l, unique_id_r FROM predictions").fetchall()
     sources = dict(con.execute("SELECT unique_id, source_dataset FROM records").fetchall())
     assert pairs and all(sources[left] != sources[right] for left, right in pairs)
+
+
+def _splink_blocked_pairs(con: duckdb.DuckDBPyConnection, *, link_only: bool) -> set[tuple[int, int]]:
+    from splink import DuckDBAPI, Linker
+
+    settings = starting_settings(link_only=link_only)
+    settings["blocking_rules_to_generate_predictions"] = blocking_rules(link_only=link_only)
+    linker = Linker(DuckDBAPI(connection=con).register("records"), settings, log_level=None)
+    found = linker.inference.compute_blocked_pairs_for_predict()
+    return {
+        (int(left), int(right))
+        for left, right in con.execute(f"SELECT join_key_l, join_key_r FROM {found.physical_name}").fetchall()  # noqa: S608
+    }
+
+
+@pytest.mark.parametrize("link_only", [False, True])
+def test_blocked_pairs_are_the_blocking_rules_pairs(link_only: bool) -> None:
+    """karvon forms the candidate pairs itself (ADR 0104): exactly those of Splink's exploded blocking rule."""
+    con = connect()
+    records = [record for pair in PAIRS for record in pair] + list(household())
+    # Alternate sources, so that both members of each pair and of the household meet across them.
+    load_records(con, sourced(records[::2], "registry") + sourced(records[1::2], "import"))
+    merge_duplicate_ids(con, max_block_size=100)
+    count = block_pairs(con, link_only=link_only)
+    ours = {
+        (int(a), int(b))
+        for a, b in con.execute("SELECT join_key_l, join_key_r FROM blocked_pairs").fetchall()
+    }
+    assert count == len(ours) > 10
+    assert ours == _splink_blocked_pairs(con, link_only=link_only)
