@@ -12,6 +12,7 @@ from karvon.matching.batch import (
     BatchOptions,
     ClusterOptions,
     SourcedRecord,
+    _ContradictionChecker,
     block_pairs,
     blocking_rules,
     comparisons,
@@ -272,3 +273,31 @@ def test_blocked_pairs_are_the_blocking_rules_pairs(link_only: bool) -> None:
     }
     assert count == len(ours) > 10
     assert ours == _splink_blocked_pairs(con, link_only=link_only)
+
+
+def test_contradiction_by_low_score_or_only_by_disagreement() -> None:
+    """A record without date or document scores low against its person's other records: by default that
+    keeps it out of their cluster. With `min_disagreement_bits` only disagreement does (dates months apart,
+    another nationality, another document), not little evidence."""
+    records = [
+        PersonRecord(
+            "full", ("Mehrangez",), ("Nazarova",), (), "F", date(1998, 1, 18), nationality="UZB",
+            document_numbers=("AA7783524",),
+        ),
+        PersonRecord("sparse", ("MEKHARNGEZ",), ("NAZAROVA",), (), "F", None, "unknown"),
+        PersonRecord(
+            "other", ("Mehrangez",), ("Nazarova",), (), "F", date(1998, 7, 30), nationality="KGZ",
+            place_of_birth="Osh", document_numbers=("AC1234567",),
+        ),
+    ]  # fmt: skip
+    con = connect()
+    summary = run_batch(con, sourced(records))
+    ids = dict(con.execute("SELECT record_id, unique_id FROM records").fetchall())
+    score_only = _ContradictionChecker(con, summary.model, ClusterOptions())
+    disagreement = _ContradictionChecker(con, summary.model, ClusterOptions(min_disagreement_bits=1.0))
+    for checker in (score_only, disagreement):
+        checker.prepare(list(ids.values()))
+    assert score_only.contradicts(ids["full"], ids["sparse"])  # scored below 0.5
+    assert not disagreement.contradicts(ids["full"], ids["sparse"])  # but nothing disagrees
+    assert score_only.contradicts(ids["full"], ids["other"])
+    assert disagreement.contradicts(ids["full"], ids["other"])
