@@ -122,6 +122,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (registry/services.py::_insert) goes through a server-binding cursor that asks psycopg to prepare it, which
     # psycopg does only when this is set (Django's default, None, turns preparing off for the connection).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    # No JIT compilation: the node's queries are short, but the name search's wider candidate queries can be
+    # estimated above `jit_above_cost`, and compiling one plan once took 0.65 s (docs/performance.md). A URL's own
+    # `?options=` replaces this.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
