@@ -15,7 +15,6 @@ pyspark is an optional dependency (the `spark` extra, ADR 0105): this module imp
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,8 +48,6 @@ from karvon.matching.batch import (
 if TYPE_CHECKING:
     import duckdb
     from pyspark.sql import DataFrame, SparkSession
-
-logger = logging.getLogger(__name__)
 
 
 class SparkSql(SqlDialect):
