@@ -6,7 +6,7 @@ KARVON := $(VENV)/bin/karvon
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := karvon.config.settings
 
-.PHONY: run test check lint typecheck e2e messages bench clean venv
+.PHONY: run test test-spark check lint typecheck e2e messages bench clean venv
 
 # pyenv reads .python-version; plain python3 is used where pyenv is absent but is 3.12+.
 $(STAMP): pyproject.toml packages/karvon-match/pyproject.toml
@@ -42,8 +42,19 @@ test: venv
 	@# pdftotext (Debian's poppler-utils) lets the certificate tests read the text of the PDFs they print.
 	@command -v pdftotext >/dev/null || (echo "Installing Debian's poppler-utils for the certificate tests" && \
 	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null) || true)
-	$(VENV)/bin/pytest -q -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -m "not e2e and not spark" $(PYTEST_ARGS)
 	$(MAKE) e2e
+
+# Batch scoring on local Spark (docs/matching.md, "Scaling out"): pyspark is the optional `spark` extra
+# (ADR 0105, a 456 MB source archive built once per machine) and needs Java 17+ (Debian's JRE if absent).
+# It does not touch Django's database: CI runs it once, not per database.
+test-spark: venv
+	@command -v java >/dev/null || (echo "Installing Debian's Java 17 runtime for Spark" && \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null))
+	$(VENV)/bin/pip install --quiet -e '.[spark]'
+	@# Fail, not skip, when the install did not give a working pyspark.
+	$(PY) -c 'import pyspark; print("pyspark", pyspark.__version__)'
+	$(VENV)/bin/pytest -q -m spark src/karvon/matching/tests/test_batch_spark.py $(PYTEST_ARGS)
 
 # Browser flows use Debian's chromium (never a downloaded browser).
 e2e: venv

@@ -207,15 +207,54 @@ HASHED_COLUMNS = [
 ]
 
 
-def _hashed_columns_sql() -> str:
+class SqlDialect:
+    """How the SQL levels and the hashed columns are spelled for one engine: DuckDB's here.
+
+    The levels are Splink `sql_condition`s over the feature columns; engines differ only in a few function
+    names and in the hash. `karvon.matching.batch_spark.SparkSql` spells them for Spark.
+    """
+
+    name = "duckdb"
+
+    def list_contains(self, items: str, element: str) -> str:
+        return f"list_contains({items}, {element})"
+
+    def lists_overlap(self, left: str, right: str) -> str:
+        return f"list_has_any({left}, {right})"
+
+    def list_holds_all(self, items: str, of: str) -> str:
+        """`items` holds every element of `of`."""
+        return f"list_has_all({items}, {of})"
+
+    def jaro_winkler(self, left: str, right: str) -> str:
+        return f"jaro_winkler_similarity({left}, {right})"
+
+    def days_apart(self, left: str, right: str) -> str:
+        return f"abs(date_diff('day', {left}, {right}))"
+
+    def first_element_hash(self, column: str) -> str:
+        """The 64-bit hash of the list's first element; NULL when it has none."""
+        return f"CASE WHEN {column}[1] IS NOT NULL THEN hash({column}[1]) END"
+
+    def other_elements_hashes(self, column: str) -> str:
+        """Hashes of the list's other (non-NULL) elements; NULL when it has at most one element."""
+        return (
+            f"CASE WHEN len({column}) > 1 THEN list_transform(list_filter({column}[2:], lambda s: s IS NOT NULL),"
+            f" lambda s: hash(s)) END"
+        )
+
+    def element_hashes(self, column: str) -> str:
+        return f"list_transform({column}, lambda s: hash(s))"
+
+
+DUCKDB_SQL = SqlDialect()
+
+
+def _hashed_columns_sql(sql: SqlDialect = DUCKDB_SQL) -> str:
     """Select expressions for `HASHED_COLUMNS` from the string list columns."""
-    first = [f"CASE WHEN {c}[1] IS NOT NULL THEN hash({c}[1]) END AS {c}_h0" for c in ANY_ELEMENT_COLUMNS]
-    rest = [
-        f"CASE WHEN len({c}) > 1 THEN list_transform(list_filter({c}[2:], lambda s: s IS NOT NULL),"
-        f" lambda s: hash(s)) END AS {c}_hx"
-        for c in ANY_ELEMENT_COLUMNS
-    ]
-    whole = [f"list_transform({c}, lambda s: hash(s)) AS {c}_h" for c in ALL_ELEMENTS_COLUMNS]
+    first = [f"{sql.first_element_hash(c)} AS {c}_h0" for c in ANY_ELEMENT_COLUMNS]
+    rest = [f"{sql.other_elements_hashes(c)} AS {c}_hx" for c in ANY_ELEMENT_COLUMNS]
+    whole = [f"{sql.element_hashes(c)} AS {c}_h" for c in ALL_ELEMENTS_COLUMNS]
     return ", ".join(first + rest + whole)
 
 
@@ -504,22 +543,30 @@ def _level(label: str, condition: str, *, null: bool = False, tf_column: str | N
     return level
 
 
-def _has_any(column: str) -> str:
+def _has_any(column: str, sql: SqlDialect = DUCKDB_SQL) -> str:
     """The two records' `column` lists share an element (over `HASHED_COLUMNS`; NULL counts as false)."""
     c = column
     return (
-        f"({c}_h0_l = {c}_h0_r OR list_contains({c}_hx_r, {c}_h0_l)"
-        f" OR list_contains({c}_hx_l, {c}_h0_r) OR list_has_any({c}_hx_l, {c}_hx_r))"
+        f"({c}_h0_l = {c}_h0_r OR {sql.list_contains(f'{c}_hx_r', f'{c}_h0_l')}"
+        f" OR {sql.list_contains(f'{c}_hx_l', f'{c}_h0_r')} OR {sql.lists_overlap(f'{c}_hx_l', f'{c}_hx_r')})"
     )
 
 
-def _has_all(column: str, of: str) -> str:
+def _has_all(column: str, of: str, sql: SqlDialect = DUCKDB_SQL) -> str:
     """`column` of one record holds every element of `of` of the other, either way round."""
-    return f"(list_has_all({column}_h_r, {of}_h_l) OR list_has_all({column}_h_l, {of}_h_r))"
+    return (
+        f"({sql.list_holds_all(f'{column}_h_r', f'{of}_h_l')}"
+        f" OR {sql.list_holds_all(f'{column}_h_l', f'{of}_h_r')})"
+    )
 
 
 def _name_comparison(
-    part: str, *, family: bool = False, gendered: bool = False, crossed_with: str | None = None
+    part: str,
+    *,
+    family: bool = False,
+    gendered: bool = False,
+    crossed_with: str | None = None,
+    sql: SqlDialect = DUCKDB_SQL,
 ) -> dict[str, Any]:
     """Levels mirroring karvon_match.compare for one name part (see docs/matching.md for the differences)."""
     p = part
@@ -537,26 +584,26 @@ def _name_comparison(
         crossed = (
             f" OR ({p}_folded_l = {c}_folded_r AND {c}_folded_l = {p}_folded_r)"
             f" OR ({p}_skel1_l = {c}_skel1_r AND {c}_skel1_l = {p}_skel1_r)"
-            f" OR ({p}_folded_l = {c}_folded_r AND jaro_winkler_similarity({c}_folded_l, {p}_folded_r) >= {JW_MID})"
-            f" OR ({c}_folded_l = {p}_folded_r AND jaro_winkler_similarity({p}_folded_l, {c}_folded_r) >= {JW_MID})"
+            f" OR ({p}_folded_l = {c}_folded_r AND {sql.jaro_winkler(f'{c}_folded_l', f'{p}_folded_r')} >= {JW_MID})"
+            f" OR ({c}_folded_l = {p}_folded_r AND {sql.jaro_winkler(f'{p}_folded_l', f'{c}_folded_r')} >= {JW_MID})"
         )
     conflict = f"({p}_gender_l IS NOT NULL AND {p}_gender_r IS NOT NULL AND {p}_gender_l <> {p}_gender_r)"
     gendered_condition = (
-        f"{conflict} AND ({_has_any(p + '_folds')} OR {_has_any(p + '_skels')}"
-        + (f" OR {_has_any(p + '_stems')}" if family else "")
+        f"{conflict} AND ({_has_any(p + '_folds', sql)} OR {_has_any(p + '_skels', sql)}"
+        + (f" OR {_has_any(p + '_stems', sql)}" if family else "")
         + ")"
     )
-    subset = f"{p}_ntok_l <> {p}_ntok_r AND {_has_all(p + '_wordforms', p + '_words')}"
-    jw = f"jaro_winkler_similarity({p}_folded_l, {p}_folded_r)"
+    subset = f"{p}_ntok_l <> {p}_ntok_r AND {_has_all(p + '_wordforms', p + '_words', sql)}"
+    jw = sql.jaro_winkler(f"{p}_folded_l", f"{p}_folded_r")
     levels = [
         _level("missing", f"{p}_folded_l IS NULL OR {p}_folded_r IS NULL", null=True),
-        _level("exact", _has_any(f"{p}_exact") + crossed_exact, tf_column=tf),
+        _level("exact", _has_any(f"{p}_exact", sql) + crossed_exact, tf_column=tf),
         _level("gendered_variant", gendered_condition if gendered else "FALSE"),
-        _level("transliterated", _has_any(f"{p}_folds") + crossed, tf_column=tf),
-        _level("skeleton", _has_any(f"{p}_skels"), tf_column=tf),
+        _level("transliterated", _has_any(f"{p}_folds", sql) + crossed, tf_column=tf),
+        _level("skeleton", _has_any(f"{p}_skels", sql), tf_column=tf),
         _level(
             "suffix_variant",
-            f"{p}_suffix_l <> {p}_suffix_r AND {_has_any(p + '_roots')}" if family else "FALSE",
+            f"{p}_suffix_l <> {p}_suffix_r AND {_has_any(p + '_roots', sql)}" if family else "FALSE",
         ),
         _level("subset", subset),
         _level("jw_high", f"{jw} >= {JW_HIGH}"),
@@ -570,10 +617,10 @@ def _name_comparison(
     }
 
 
-def _birth_date_comparison() -> dict[str, Any]:
+def _birth_date_comparison(sql: SqlDialect = DUCKDB_SQL) -> dict[str, Any]:
     both_exact = "(birth_precision_l = 'exact' AND birth_precision_r = 'exact')"
     same_year = "birth_year_l = birth_year_r"
-    days = "abs(date_diff('day', birth_date_l, birth_date_r))"
+    days = sql.days_apart("birth_date_l", "birth_date_r")
     years = "abs(birth_year_l - birth_year_r)"
     fine = "('exact', 'month')"
     one_part = (
@@ -615,12 +662,12 @@ def _exact_comparison(name: str, column: str) -> dict[str, Any]:
     return {"output_column_name": name, "comparison_levels": levels}
 
 
-def _document_comparison() -> dict[str, Any]:
+def _document_comparison(sql: SqlDialect = DUCKDB_SQL) -> dict[str, Any]:
     levels = [
         # doc_first is NULL exactly when a record has no document (a scalar: cheaper than the list).
         _level("missing", "doc_first_l IS NULL OR doc_first_r IS NULL", null=True),
-        _level("exact", _has_any("doc_norm")),
-        _level("ocr_equal", _has_any("doc_ocr")),
+        _level("exact", _has_any("doc_norm", sql)),
+        _level("ocr_equal", _has_any("doc_ocr", sql)),
         _level(
             "edit_distance_1",
             f"least(length(doc_first_l), length(doc_first_r)) >= {MIN_DOCUMENT_LENGTH_FOR_EDIT}"
@@ -631,17 +678,17 @@ def _document_comparison() -> dict[str, Any]:
     return {"output_column_name": "document", "comparison_levels": levels}
 
 
-def comparisons() -> list[dict[str, Any]]:
+def comparisons(sql: SqlDialect = DUCKDB_SQL) -> list[dict[str, Any]]:
     """One comparison per karvon_match field, named and labelled as `MatchWeights.from_dict` reads them."""
     found = [
-        _name_comparison("given", crossed_with="family"),
-        _name_comparison("family", family=True, gendered=True, crossed_with="given"),
-        _name_comparison("patronymic", gendered=True),
-        _birth_date_comparison(),
+        _name_comparison("given", crossed_with="family", sql=sql),
+        _name_comparison("family", family=True, gendered=True, crossed_with="given", sql=sql),
+        _name_comparison("patronymic", gendered=True, sql=sql),
+        _birth_date_comparison(sql),
         _exact_comparison("sex", "sex"),
         _exact_comparison("nationality", "nationality"),
-        _name_comparison("place"),
-        _document_comparison(),
+        _name_comparison("place", sql=sql),
+        _document_comparison(sql),
     ]
     assert [c["output_column_name"] for c in found] == list(FIELDS)
     return found
@@ -656,10 +703,12 @@ def blocking_rules(*, link_only: bool) -> list[dict[str, Any]]:
     return [{"blocking_rule": rule, "arrays_to_explode": ["blocking_keys"]}]
 
 
-def starting_settings(*, link_only: bool = False, weights: MatchWeights | None = None) -> dict[str, Any]:
+def starting_settings(
+    *, link_only: bool = False, weights: MatchWeights | None = None, sql: SqlDialect = DUCKDB_SQL
+) -> dict[str, Any]:
     """A Splink settings dictionary with karvon_match's default weights as the starting point for training."""
     weights = weights or MatchWeights.default()
-    found = comparisons()
+    found = comparisons(sql)
     for comparison in found:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
@@ -981,20 +1030,9 @@ def predict(
     con: duckdb.DuckDBPyConnection, model: TrainedModel, *, threshold: float, link_only: bool = False
 ) -> int:
     """Score blocked pairs into the `predictions` table (unique_id_l < unique_id_r); returns its row count."""
-    settings = dict(_deep_copy(model.settings))
-    settings["blocking_rules_to_generate_predictions"] = blocking_rules(link_only=link_only)
+    settings = prediction_settings(model, link_only=link_only)
     counts = model.term_frequencies.get("counts") or {}
     records = int(model.training.get("records") or 0)
-    if not (counts and records):
-        # Frequencies from a handful of records say nothing: no term-frequency adjustment at all.
-        for comparison in settings["comparisons"]:
-            for level in comparison["comparison_levels"]:
-                for key in (
-                    "tf_adjustment_column",
-                    "tf_adjustment_weight",
-                    "disable_tf_exact_match_detection",
-                ):
-                    level.pop(key, None)
     lookups: list[tuple[str, str, float]] = []
     if counts and records:
         lookups = _per_level_tf_columns(con, settings)
@@ -1023,6 +1061,25 @@ def predict(
     scored.drop_table_from_database_and_remove_from_cache()
     _run(con, "DROP TABLE blocked_pairs")
     return _count(con, "predictions")
+
+
+def prediction_settings(model: TrainedModel, *, link_only: bool = False) -> dict[str, Any]:
+    """The model's settings for scoring: today's blocking rule, and no term-frequency adjustment when the
+    model has no frequencies (frequencies from a handful of records say nothing)."""
+    settings = dict(_deep_copy(model.settings))
+    settings["blocking_rules_to_generate_predictions"] = blocking_rules(link_only=link_only)
+    counts = model.term_frequencies.get("counts") or {}
+    records = int(model.training.get("records") or 0)
+    if not (counts and records):
+        for comparison in settings["comparisons"]:
+            for level in comparison["comparison_levels"]:
+                for key in (
+                    "tf_adjustment_column",
+                    "tf_adjustment_weight",
+                    "disable_tf_exact_match_detection",
+                ):
+                    level.pop(key, None)
+    return settings
 
 
 # Unique ids are row numbers; two fit in one BIGINT, so a pair is deduplicated as one integer.
@@ -1100,12 +1157,27 @@ def _register_frequencies(
     """Term frequencies from the model, not from the file being scored.
 
     A small file scored with a model trained on the registry would otherwise find every name "common".
+    """
+    for column, table in frequency_lookup_tables(con, counts, records, lookups):
+        lookup = linker._db_api.register(table)
+        linker.table_management.register_term_frequency_lookup(lookup, column)
+
+
+def frequency_lookup_tables(
+    con: duckdb.DuckDBPyConnection,
+    counts: Mapping[str, int],
+    records: int,
+    lookups: Sequence[tuple[str, str, float]],
+) -> list[tuple[str, str]]:
+    """Splink's term-frequency lookup for each level column, as DuckDB tables: (level column, table).
+
     Counts are of folded words over the training records, so a frequency is count / records.
     """
     table = pa.table(
         {"word": pa.array(list(counts), pa.string()), "n": pa.array(list(counts.values()), pa.int64())}
     )
     con.register("model_word_counts", table)
+    found = []
     for base, column, share in lookups:
         namespace = TF_COLUMNS[base]
         # A namespace's words start with it and have no further ':'.
@@ -1116,9 +1188,9 @@ def _register_frequencies(
             f"FROM model_word_counts WHERE starts_with(word, '{namespace}') "
             f"AND NOT contains(substr(word, {len(namespace) + 1}), ':')",
         )
-        lookup = linker._db_api.register(f"tf_lookup_{column}")
-        linker.table_management.register_term_frequency_lookup(lookup, column)
+        found.append((column, f"tf_lookup_{column}"))
     con.unregister("model_word_counts")
+    return found
 
 
 @dataclass(frozen=True, slots=True)
