@@ -1536,6 +1536,19 @@ def run_batch(
     scored = predict(con, model, threshold=threshold, link_only=options.link_only)
     say(f"{scored:,} pairs at or above match probability {threshold}")
     stats = cluster(con, model, options.cluster)
+    return batch_summary(con, rows, records, duplicates, scored, stats, model)
+
+
+def batch_summary(
+    con: duckdb.DuckDBPyConnection,
+    rows: int,
+    records: int,
+    duplicates: Sequence[DuplicateRecordId],
+    scored: int,
+    stats: ClusterStats,
+    model: TrainedModel,
+) -> BatchSummary:
+    """What a run did, with the clusters counted from the `clusters` table it left."""
     counts = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE n > 1) "
         "FROM (SELECT count(*) AS n FROM clusters GROUP BY cluster_uid)"

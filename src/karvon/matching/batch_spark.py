@@ -37,6 +37,7 @@ from karvon.matching.batch import (
     _per_level_tf_columns,
     _quiet_splink,
     _run,
+    batch_summary,
     cluster,
     comparisons,
     frequency_lookup_tables,
@@ -274,10 +275,4 @@ def run_batch_on_spark(
     )
     say(f"{scored:,} pairs at or above match probability {threshold} (scored on Spark)")
     stats = cluster(con, model, options.cluster)
-    counts = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE n > 1) "
-        "FROM (SELECT count(*) AS n FROM clusters GROUP BY cluster_uid)"
-    ).fetchall()[0]
-    return BatchSummary(
-        rows, records, tuple(duplicates), scored, int(counts[0]), int(counts[1]), stats, model
-    )
+    return batch_summary(con, rows, records, duplicates, scored, stats, model)
