@@ -177,8 +177,10 @@ def clustering_comparison(input_path: Path) -> dict[str, Scores]:
     for threshold in (0.8, 0.9, 0.99):
         connected_components(con, threshold)
         found[f"connected components at {threshold}"] = current()
+    constrained_cluster(con, model, ClusterOptions(min_disagreement_bits=None, average_linkage=False))
+    found["constrained, rule before 28 Nov 2026 (0.8, any pair below 0.5 forbids)"] = current()
     constrained_cluster(con, model, ClusterOptions())
-    found["constrained (default: 0.8, cannot-link 0.5)"] = current()
+    found["constrained (default: 0.8, average linkage, disagreement below 0.5 forbids)"] = current()
     return found
 
 
@@ -247,6 +249,11 @@ def main() -> None:
         "--million-file", type=Path, help="an existing 1,000,000-record file (else generated)"
     )
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--clustering-file",
+        type=Path,
+        help="only compare clusterings on the scored pairs of this generated file",
+    )
     parser.add_argument("--child", choices=["karvon", "splink"], help=argparse.SUPPRESS)
     parser.add_argument("--child-input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -266,6 +273,12 @@ def main() -> None:
         (args.workdir / f"million_{args.child}.json").write_text(json.dumps(usage))
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.clustering_file:
+        found = clustering_comparison(args.clustering_file)
+        print(
+            table([(name, *fmt(s)) for name, s in found.items()], ("clustering", "precision", "recall", "F1"))
+        )
+        return
     report: dict[str, object] = {}
     if not args.million_only:
         say("FEBRL4")

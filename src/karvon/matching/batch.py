@@ -1195,17 +1195,18 @@ def frequency_lookup_tables(
 
 @dataclass(frozen=True, slots=True)
 class ClusterOptions:
-    """`threshold`: edges at or above this match probability may join records.
-    `cannot_link_probability`: two records whose own karvon_match score is below it never share a cluster
-    (0.5: a cluster holds no pair that is more likely two people than one).
-    `min_disagreement_bits` (off by default): such a pair may still share a cluster unless the fields on
-    which the two disagree weigh at least this many bits against them: a record without a date or a
-    document scores low against its own person's other records without disagreeing with them. Measured
-    (docs/matching.md): +0.005 F1 on files of 10,000 generated people, -0.011 at 110,000 and -0.035 at
-    545,000, where such a sparse record with a common name fits many people's clusters.
+    """`threshold`: edges at or above this match probability may join records, and two clusters join only
+    if the pairs across them score, on average, at least this (average linkage, in match weight).
+    `cannot_link_probability` and `min_disagreement_bits`: two records whose own karvon_match score is
+    below `cannot_link_probability` (0.5: more likely two people than one) never share a cluster when the
+    fields on which they disagree weigh at least `min_disagreement_bits` against them (1: a date months
+    apart, another place or family name). A pair that is below 0.5 only for want of evidence (a record
+    without date or document against its person's other records) does not forbid a merge; the average
+    decides. `min_disagreement_bits=None` and `average_linkage=False` give the rule before 28 November
+    2026 (any pair below 0.5 forbids), measured in docs/matching.md.
     `duplicate_free_sources`: datasets with at most one record per person (one-to-one linkage).
 
-    The defaults were chosen on generated data (bench/matching_bench.py, two seeds): see docs/matching.md.
+    The defaults were chosen on generated data (bench/matching_bench.py): see docs/matching.md.
     """
 
     threshold: float = 0.8
@@ -1214,7 +1215,8 @@ class ClusterOptions:
     # Members compared on each side when merging two clusters (large chained components stay tractable).
     max_members_checked: int = 40
     check_direct_edges: bool = False
-    min_disagreement_bits: float | None = None
+    min_disagreement_bits: float | None = 1.0
+    average_linkage: bool = True
 
 
 @dataclass
@@ -1223,6 +1225,7 @@ class ClusterStats:
     multi_record_components: int = 0
     merges: int = 0
     merges_refused_contradiction: int = 0
+    merges_refused_average: int = 0
     merges_refused_same_source: int = 0
     clusters_split: int = 0
 
@@ -1273,14 +1276,14 @@ class _ContradictionChecker:
         self._con = con
         self._weights = model.match_weights()
         self._tf = model.frequencies()
-        self._min_weight = math.log2(options.cannot_link_probability / (1 - options.cannot_link_probability))
+        self._min_weight = _weight_of(options.cannot_link_probability)
         self._disagreement_bits = options.min_disagreement_bits
         self._features: dict[int, PersonFeatures] = {}
         # Rows are read in one query; features are computed only for records that are compared (with
         # direct edges not re-checked, most records of two-record components never are).
         self._rows: dict[int, dict[str, Any]] = {}
         self.sources: dict[int, str] = {}
-        self._cache: dict[tuple[int, int], bool] = {}
+        self._cache: dict[tuple[int, int], tuple[bool, float]] = {}
 
     def prepare(self, unique_ids: Sequence[int]) -> None:
         missing = [u for u in unique_ids if u not in self._rows]
@@ -1308,19 +1311,23 @@ class _ContradictionChecker:
         return found
 
     def contradicts(self, a: int, b: int) -> bool:
+        return self.judge(a, b)[0]
+
+    def judge(self, a: int, b: int) -> tuple[bool, float]:
+        """Whether the pair contradicts, and its match weight (karvon_match's score with the trained model)."""
         key = (a, b) if a < b else (b, a)
         found = self._cache.get(key)
         if found is None:
             features_a, features_b = self._features_of(a), self._features_of(b)
             comparison = compare(features_a, features_b)
-            found = hard_contradiction(comparison, features_a, features_b) is not None
-            if not found:
-                scored = score(comparison, self._weights, self._tf)
-                found = scored.match_weight < self._min_weight
-                if found and self._disagreement_bits is not None:
+            scored = score(comparison, self._weights, self._tf)
+            contradicts = hard_contradiction(comparison, features_a, features_b) is not None
+            if not contradicts:
+                contradicts = scored.match_weight < self._min_weight
+                if contradicts and self._disagreement_bits is not None:
                     disagreement = sum(f.weight for f in scored.per_field if f.weight < 0)
-                    found = disagreement <= -self._disagreement_bits
-            self._cache[key] = found
+                    contradicts = disagreement <= -self._disagreement_bits
+            found = self._cache[key] = (contradicts, scored.match_weight)
         return found
 
 
@@ -1357,9 +1364,10 @@ def cluster(con: duckdb.DuckDBPyConnection, model: TrainedModel, options: Cluste
     Connected components at `options.threshold` chain siblings: A-A' and A'-B pass the threshold while
     A and B are different people. So each component with more than two records is rebuilt greedily: its
     edges in order of decreasing match weight join two clusters only when no pair across them
-    contradicts (karvon_match scores the pair below `cannot_link_probability` — different exact dates of
-    birth, different given names, a son's and a daughter's patronymic) and no duplicate-free source would
-    appear twice.
+    contradicts (different exact dates of birth, different given names, a son's and a daughter's
+    patronymic; a pair scored below `cannot_link_probability` on fields that disagree), the pairs across
+    them score on average at least `options.threshold` (average linkage), and no duplicate-free source
+    would appear twice.
     """
     stats = ClusterStats()
     edges = con.execute(
@@ -1392,7 +1400,7 @@ def cluster(con: duckdb.DuckDBPyConnection, model: TrainedModel, options: Cluste
         checker.prepare(checked)
     final = _UnionFind()
     cluster_members: dict[int, list[int]] = {}
-    for left, right, _ in edges:
+    for left, right, weight in edges:
         root = components.find(left)
         a, b = final.find(left), final.find(right)
         if a == b:
@@ -1400,12 +1408,15 @@ def cluster(con: duckdb.DuckDBPyConnection, model: TrainedModel, options: Cluste
         group_a = cluster_members.get(a, [a])
         group_b = cluster_members.get(b, [b])
         if root in needs_check:
-            refusal = _refusal(group_a, group_b, {(left, right), (right, left)}, checker, options)
+            refusal = _refusal(group_a, group_b, (left, right, weight), checker, options)
             if refusal == "source":
                 stats.merges_refused_same_source += 1
                 continue
             if refusal == "contradiction":
                 stats.merges_refused_contradiction += 1
+                continue
+            if refusal == "average":
+                stats.merges_refused_average += 1
                 continue
         final.union(a, b)
         merged_root = final.find(a)
@@ -1436,22 +1447,48 @@ def cluster(con: duckdb.DuckDBPyConnection, model: TrainedModel, options: Cluste
 def _refusal(
     group_a: list[int],
     group_b: list[int],
-    direct: set[tuple[int, int]],
+    edge: tuple[int, int, float],
     checker: _ContradictionChecker,
     options: ClusterOptions,
 ) -> str | None:
+    """Why the clusters `group_a` and `group_b`, joined by `edge` (left, right, match weight), must stay
+    apart: "source", "contradiction", "average", or None.
+
+    Average linkage: the mean match weight of the pairs across the two clusters (the edge's own weight
+    included) must reach the threshold's. A pair below 0.5 only for want of evidence (a record without
+    date or document against its person's records without one) lowers the average instead of forbidding
+    the merge: a strong edge carries it, a namesake's edge that barely passes does not. Weights carry the
+    prior, which shrinks as the file grows, so the same rule asks more in a large registry, where a name
+    alone fits many people.
+    """
     if options.duplicate_free_sources:
         sources_a = {checker.sources.get(n) for n in group_a} & options.duplicate_free_sources
         if sources_a & {checker.sources.get(n) for n in group_b}:
             return "source"
+    left, right, edge_weight = edge
+    direct = {(left, right), (right, left)}
     limit = options.max_members_checked
+    total, count = 0.0, 0
     for x in group_a[:limit]:
         for y in group_b[:limit]:
-            if (x, y) in direct and not options.check_direct_edges:
-                continue
-            if checker.contradicts(x, y):
+            if (x, y) in direct:
+                total, count = total + edge_weight, count + 1
+                if not options.check_direct_edges:
+                    continue
+            contradicts, weight = checker.judge(x, y)
+            if contradicts:
                 return "contradiction"
+            if (x, y) not in direct:
+                total, count = total + weight, count + 1
+    # A lone direct edge has passed the threshold already (as a probability, so no rounding matters).
+    if options.average_linkage and count > 1 and total / count < _weight_of(options.threshold):
+        return "average"
     return None
+
+
+def _weight_of(probability: float) -> float:
+    """The match weight (log2 odds) of a match probability."""
+    return math.log2(probability / (1 - probability))
 
 
 def connected_components(con: duckdb.DuckDBPyConnection, threshold: float) -> None:

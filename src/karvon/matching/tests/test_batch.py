@@ -13,8 +13,10 @@ from karvon.matching.batch import (
     ClusterOptions,
     SourcedRecord,
     _ContradictionChecker,
+    _refusal,
     block_pairs,
     blocking_rules,
+    cluster,
     comparisons,
     complete_for_karvon,
     connect,
@@ -276,9 +278,9 @@ def test_blocked_pairs_are_the_blocking_rules_pairs(link_only: bool) -> None:
 
 
 def test_contradiction_by_low_score_or_only_by_disagreement() -> None:
-    """A record without date or document scores low against its person's other records: by default that
-    keeps it out of their cluster. With `min_disagreement_bits` only disagreement does (dates months apart,
-    another nationality, another document), not little evidence."""
+    """A record without date or document scores low against its person's other records. With the rule before
+    28 November 2026 (`min_disagreement_bits=None`) that alone is a contradiction; by default only
+    disagreement is (dates months apart, another nationality, another document), not little evidence."""
     records = [
         PersonRecord(
             "full", ("Mehrangez",), ("Nazarova",), (), "F", date(1998, 1, 18), nationality="UZB",
@@ -293,11 +295,65 @@ def test_contradiction_by_low_score_or_only_by_disagreement() -> None:
     con = connect()
     summary = run_batch(con, sourced(records))
     ids = dict(con.execute("SELECT record_id, unique_id FROM records").fetchall())
-    score_only = _ContradictionChecker(con, summary.model, ClusterOptions())
-    disagreement = _ContradictionChecker(con, summary.model, ClusterOptions(min_disagreement_bits=1.0))
+    score_only = _ContradictionChecker(con, summary.model, ClusterOptions(min_disagreement_bits=None))
+    disagreement = _ContradictionChecker(con, summary.model, ClusterOptions())
     for checker in (score_only, disagreement):
         checker.prepare(list(ids.values()))
     assert score_only.contradicts(ids["full"], ids["sparse"])  # scored below 0.5
     assert not disagreement.contradicts(ids["full"], ids["sparse"])  # but nothing disagrees
     assert score_only.contradicts(ids["full"], ids["other"])
     assert disagreement.contradicts(ids["full"], ids["other"])
+
+
+def test_a_record_short_of_evidence_joins_its_person_when_the_clusters_agree_on_average() -> None:
+    """A passport-only record (no date) and a register record without document share only the name: their
+    pair scores below 0.5, and the rule before 28 November 2026 kept the passport record out of the person's
+    cluster although its passport matches the person's other record. Average linkage lets it in."""
+    records = [
+        PersonRecord(
+            "passport", ("MEKHARNGEZ",), ("NAZAROVA",), (), "F", None, "unknown",
+            document_numbers=("AA7783524",),
+        ),
+        PersonRecord(
+            "register", ("Мехрангез",), ("Назарова",), (), "F", date(1998, 1, 18), nationality="UZB",
+        ),
+        PersonRecord(
+            "form", ("Mehrangez",), ("Nazarova",), (), "F", date(1998, 1, 18), nationality="UZB",
+            document_numbers=("AA7783524",),
+        ),
+    ]  # fmt: skip
+    con = connect()
+    summary = run_batch(con, sourced(records))
+    assert frozenset({"passport", "register", "form"}) in clusters_of(con)
+    ids = dict(con.execute("SELECT record_id, unique_id FROM records").fetchall())
+    checker = _ContradictionChecker(con, summary.model, ClusterOptions())
+    checker.prepare(list(ids.values()))
+    assert checker.judge(ids["passport"], ids["register"])[1] < 0  # the pair alone: more likely two people
+    before = ClusterOptions(min_disagreement_bits=None, average_linkage=False)
+    stats = cluster(con, summary.model, before)
+    assert stats.merges_refused_contradiction == 1
+    assert frozenset({"passport", "register", "form"}) not in clusters_of(con)
+
+
+class _Judged:
+    """A contradiction checker that answers from a table: (a, b) -> (contradicts, match weight)."""
+
+    def __init__(self, pairs: dict[tuple[int, int], tuple[bool, float]]) -> None:
+        self.pairs = pairs
+        self.sources: dict[int, str] = {}
+
+    def judge(self, a: int, b: int) -> tuple[bool, float]:
+        return self.pairs[(min(a, b), max(a, b))]
+
+
+def test_a_namesake_whose_one_edge_barely_passes_stays_out_on_average() -> None:
+    """Record 1 joins the cluster {2, 3} by an edge just above 0.8 (2.5 bits); against 3 it scores -3 bits
+    without any field disagreeing: no contradiction, but the pairs across average below the threshold's 2 bits."""
+    checker = _Judged({(1, 3): (False, -3.0)})
+    refusal = _refusal([1], [2, 3], (1, 2, 2.5), checker, ClusterOptions())  # type: ignore[arg-type]
+    assert refusal == "average"
+    # A strong edge carries the same pair: (12 - 3) / 2 bits.
+    assert _refusal([1], [2, 3], (1, 2, 12.0), checker, ClusterOptions()) is None  # type: ignore[arg-type]
+    # Without average linkage (and without the score rule) nothing stops it.
+    single = ClusterOptions(average_linkage=False)
+    assert _refusal([1], [2, 3], (1, 2, 2.5), checker, single) is None  # type: ignore[arg-type]

@@ -158,7 +158,8 @@ class Command(BaseCommand):
             f"{summary.records:,} records, {summary.pairs_scored:,} pairs scored, "
             f"{summary.clusters:,} clusters "
             f"({summary.multi_record_clusters:,} with more than one record; "
-            f"{summary.stats.merges_refused_contradiction:,} merges refused on contradicting evidence)"
+            f"{summary.stats.merges_refused_contradiction:,} merges refused on contradicting evidence, "
+            f"{summary.stats.merges_refused_average:,} on weak evidence on average)"
         )
         self._say(
             f"clusters written to {report.clusters_path}"
