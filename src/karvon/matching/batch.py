@@ -1565,10 +1565,8 @@ def run_batch(
     if model is None:
         model = train(con, link_only=options.link_only, options=options.training)
         say(f"model trained on {records:,} records")
-    elif model.feature_version != FEATURE_VERSION:
-        raise ValueError(
-            f"model uses feature version {model.feature_version}, this code {FEATURE_VERSION}; retrain it"
-        )
+    else:
+        require_feature_version(model)
     threshold = min(options.pairs_threshold, options.cluster.threshold)
     scored = predict(con, model, threshold=threshold, link_only=options.link_only)
     say(f"{scored:,} pairs at or above match probability {threshold}")
@@ -1595,9 +1593,21 @@ def batch_summary(
     )
 
 
+def require_feature_version(model: TrainedModel) -> None:
+    """A stored model's levels read the feature columns of the version it was trained with."""
+    if model.feature_version != FEATURE_VERSION:
+        raise ValueError(
+            f"model uses feature version {model.feature_version}, this code {FEATURE_VERSION}; retrain it"
+        )
+
+
+def sql_path(path: Path) -> str:
+    """A file path inside a single-quoted SQL string literal."""
+    return str(path).replace("'", "''")
+
+
 def _copy_csv(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
-    target = str(path).replace("'", "''")
-    _run(con, f"COPY ({query}) TO '{target}' (HEADER, DELIMITER ',', QUOTE '\"')")
+    _run(con, f"COPY ({query}) TO '{sql_path(path)}' (HEADER, DELIMITER ',', QUOTE '\"')")
 
 
 def write_clusters_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from karvon.matching.batch import (
     ALL_ELEMENTS_COLUMNS,
     ANY_ELEMENT_COLUMNS,
-    FEATURE_VERSION,
     HASHED_COLUMNS,
     LIST_COLUMNS,
     BatchOptions,
@@ -44,6 +43,8 @@ from karvon.matching.batch import (
     load_records,
     merge_duplicate_ids,
     prediction_settings,
+    require_feature_version,
+    sql_path,
 )
 
 if TYPE_CHECKING:
@@ -149,10 +150,6 @@ def settings_in_dialect(settings: Mapping[str, Any], sql: SqlDialect) -> dict[st
     return converted
 
 
-def _parquet_path(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def records_to_spark(con: duckdb.DuckDBPyConnection, spark: SparkSession, directory: Path) -> DataFrame:
     """`records` of `con` as Spark will score them: scalars, blocking keys and Spark's hashed columns.
 
@@ -166,7 +163,7 @@ def records_to_spark(con: duckdb.DuckDBPyConnection, spark: SparkSession, direct
     _run(
         con,
         f"COPY (SELECT * EXCLUDE ({', '.join(left_behind)}) FROM records) "
-        f"TO '{_parquet_path(path)}' (FORMAT parquet)",
+        f"TO '{sql_path(path)}' (FORMAT parquet)",
     )
     features = spark.read.parquet(str(path))
     features.createOrReplaceTempView("karvon_record_features")
@@ -177,6 +174,7 @@ def records_to_spark(con: duckdb.DuckDBPyConnection, spark: SparkSession, direct
 def _register_spark_frequencies(
     con: duckdb.DuckDBPyConnection,
     spark: SparkSession,
+    db_api: Any,
     linker: Any,
     model: TrainedModel,
     lookups: list[tuple[str, str, float]],
@@ -187,9 +185,9 @@ def _register_spark_frequencies(
     records = int(model.training.get("records") or 0)
     for column, table in frequency_lookup_tables(con, counts, records, lookups):
         path = directory / f"{table}.parquet"
-        _run(con, f"COPY {table} TO '{_parquet_path(path)}' (FORMAT parquet)")
+        _run(con, f"COPY {table} TO '{sql_path(path)}' (FORMAT parquet)")
         _run(con, f"DROP TABLE {table}")
-        lookup = linker._db_api.register(spark.read.parquet(str(path)), table_name=table)
+        lookup = db_api.register(spark.read.parquet(str(path)), table_name=table)
         linker.table_management.register_term_frequency_lookup(lookup, column)
 
 
@@ -219,7 +217,7 @@ def predict_on_spark(
     records = db_api.register(records_to_spark(con, spark, directory), table_name="karvon_records")
     linker = Linker(records, settings, log_level=None)
     if lookups:
-        _register_spark_frequencies(con, spark, linker, model, lookups, directory)
+        _register_spark_frequencies(con, spark, db_api, linker, model, lookups, directory)
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     path = directory / "predictions.parquet"
     (
@@ -238,7 +236,7 @@ def predict_on_spark(
         f"""
         CREATE OR REPLACE TABLE predictions AS
         SELECT unique_id_l, unique_id_r, match_weight, match_probability
-        FROM read_parquet('{_parquet_path(path)}/*.parquet')
+        FROM read_parquet('{sql_path(path)}/*.parquet')
     """,
     )
     return _count(con, "predictions")
@@ -259,10 +257,7 @@ def run_batch_on_spark(
     Results stay in `con` (`records`, `predictions`, `clusters`) for `batch.write_clusters_csv` and
     `batch.write_pairs_csv`.
     """
-    if model.feature_version != FEATURE_VERSION:
-        raise ValueError(
-            f"model uses feature version {model.feature_version}, this code {FEATURE_VERSION}; retrain it"
-        )
+    require_feature_version(model)
     options = options or BatchOptions()
     say = progress or (lambda _: None)
     rows = load_records(con, items, workers=options.workers)
