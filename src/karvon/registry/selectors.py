@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Iterable
@@ -318,10 +319,12 @@ def parse_search_text(text: str) -> ParsedQuery:
 
 @dataclass(frozen=True)
 class _CandidateSql:
-    """The people a search matches: `FROM registry_person p {joins} WHERE {where}` with `params`, and the
-    expression (with `folded_params`) that counts the query's words of which the person has a folded ("f:") key.
+    """The people a search matches: `FROM {source} {joins} WHERE {where}` with `params` (`source` is the person
+    table as `p`, or the people a name's keys give joined to it), and the expression (with `folded_params`) that
+    counts the query's words of which the person has a folded ("f:") key.
     """
 
+    source: str
     joins: str
     where: str
     params: list[Any]
@@ -330,7 +333,7 @@ class _CandidateSql:
 
     def select(self, columns: str, params: list[Any] | None = None, tail: str = "") -> tuple[str, list[Any]]:
         return (
-            f"SELECT {columns} FROM {Person._meta.db_table} p {self.joins} WHERE {self.where}{tail}",
+            f"SELECT {columns} FROM {self.source} {self.joins} WHERE {self.where}{tail}",
             [*(params or []), *self.params],
         )
 
@@ -365,7 +368,8 @@ def _search_sql(
     # The range goes into every subquery too: each then reads only its own index entries within it.
     in_range = "" if ids is None else " AND {column} BETWEEN %s AND %s"
     range_params: list[Any] = [] if ids is None else [ids[0], ids[1]]
-    if ids is not None:
+    source, source_params = f"{Person._meta.db_table} p", list[Any]()
+    if ids is not None and not parsed.name_tokens:
         where.append("p.id BETWEEN %s AND %s")
         params += range_params
     constrained = False
@@ -383,8 +387,15 @@ def _search_sql(
                 + inner
             )
             named_params = [*values, *range_params, *named_params]
-        where.append(f"p.id IN ({named})")
-        params += named_params
+        # The search starts from the people the keys give, each then looked up (scope, current, date of birth):
+        # a subquery with DISTINCT is planned on its own, before the join. Written as a condition on the person
+        # table, with the range on it too, PostgreSQL often read every person of the range instead (262,144 for
+        # 2,823 with the keys: 33 ms against 8 ms).
+        source = (
+            f"(SELECT DISTINCT person_id FROM ({named}) named) x"
+            f" JOIN {Person._meta.db_table} p ON p.id = x.person_id"
+        )
+        source_params = named_params
         # Which words the person has a folded key of (for the ranking): probed only for the people found.
         agree: list[str] = []
         for token in parsed.name_tokens:
@@ -430,9 +441,10 @@ def _search_sql(
     if not constrained and query.text.strip():
         return None
     return _CandidateSql(
+        source=source,
         joins=" ".join(joins),
         where=" AND ".join(where),
-        params=[*join_params, *params],
+        params=[*source_params, *join_params, *params],
         folded=folded,
         folded_params=folded_params,
     )
@@ -453,11 +465,11 @@ def _rank_of(pk: int, birth_date: date | None, folded: int, parsed: ParsedQuery)
     return (folded + date_agrees, pk)
 
 
-# The newest candidates are looked for in id ranges, newest first: a first narrow one, then wider ones while
-# the matches found so far say the rest holds many more than still needed, else all the rest at once.
-SEARCH_FIRST_RANGE = 16_384
-SEARCH_RANGE_GROWTH = 4
-SEARCH_RANGE_OVERSHOOT = 4
+# The newest candidates are looked for in id ranges, newest first: a first narrow one; then, while the matches found
+# so far say the rest holds many more than still needed, a range sized by their density to hold about
+# SEARCH_RANGE_OVERSHOOT times what is still needed; else all the rest at once.
+SEARCH_FIRST_RANGE = 4_096
+SEARCH_RANGE_OVERSHOOT = 1.5
 
 
 def _newest_candidates(
@@ -474,9 +486,9 @@ def _newest_candidates(
     rows: list[tuple[int, date | None, int]] = []
     if not offices:
         return rows
-    highest = _rows(f"SELECT MAX(id) FROM {Person._meta.db_table}", [])[0][0]
+    highest = top = _rows(f"SELECT MAX(id) FROM {Person._meta.db_table}", [])[0][0]
     width = SEARCH_FIRST_RANGE
-    while highest is not None and highest >= 1 and len(rows) < limit:
+    while top is not None and highest >= 1 and len(rows) < limit:
         lowest = max(1, highest - width + 1)
         candidates = _search_sql(offices, query, parsed, (lowest, highest))
         if candidates is None:
@@ -485,10 +497,15 @@ def _newest_candidates(
         found = [(pk, _as_date(birth), int(folded)) for pk, birth, folded in _rows(sql, params)]
         found.sort(key=itemgetter(0), reverse=True)
         rows += found
-        expected_in_rest = len(found) / (highest - lowest + 1) * (lowest - 1)
-        many_more = expected_in_rest > SEARCH_RANGE_OVERSHOOT * (limit - len(rows))
+        # The density of matches over every id searched so far: the cost of a range grows with its width (its
+        # people, or the keys' index entries in it), so the next one is only as wide as the rest needs.
+        density = len(rows) / (top - lowest + 1)
+        still_needed = limit - len(rows)
         highest = lowest - 1
-        width = width * SEARCH_RANGE_GROWTH if many_more else highest
+        if density * highest > SEARCH_RANGE_OVERSHOOT * still_needed:
+            width = math.ceil(SEARCH_RANGE_OVERSHOOT * still_needed / density)
+        else:
+            width = highest
     return rows[:limit]
 
 

@@ -127,3 +127,43 @@ def test_the_search_audits_every_person_listed(users, register, ctx_for):
         assert event.actor_username == "alice" and event.object_type == "person"
         assert event.object_id == str(event.person_uuid) and event.ip_address == "127.0.0.1"
         assert event.changes == {"query": "Saidov", "results": 2}
+
+
+@pytest.mark.parametrize("first_range", [1, 2, 3, 1_000])
+def test_the_newest_matches_are_found_range_by_range(users, register, ctx_for, monkeypatch, first_range):
+    """However the ids are split into ranges, the candidates are the `limit` newest matches in scope."""
+    from karvon.registry import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATE_LIMIT", 4)
+    monkeypatch.setattr(selectors, "SEARCH_FIRST_RANGE", first_range)
+    karimovs = []
+    for number in range(9):
+        given = "Ulugbek" if number % 3 else "Bobur"
+        karimovs.append(
+            register(
+                users["officer"],
+                names=(NameInput("given", given, "Latn"), NameInput("family", "Karimov", "Latn")),
+                documents=(),
+            )
+        )
+        # Others between them: another name, and a Karimov the officer may not see.
+        register(users["officer"], documents=())
+        register(
+            users["other_officer"],
+            office="shymkent",
+            names=(NameInput("given", "Ulugbek", "Latn"), NameInput("family", "Karimov", "Latn")),
+            documents=(),
+        )
+
+    def search(text: str):
+        return person_search(ctx=ctx_for(users["officer"]), query=SearchQuery(text=text), page_size=25)
+
+    page = search("Karimov")
+    assert [c.uuid for c in page.cards] == [p.uuid for p in reversed(karimovs[-4:])]
+    assert page.total == 4 and page.total_is_capped
+    ulugbeks = [p for number, p in enumerate(karimovs) if number % 3]
+    page = search("Ulugbek Karimov")
+    assert [c.uuid for c in page.cards] == [p.uuid for p in reversed(ulugbeks[-4:])]
+    page = search("Bobur Karimov")
+    assert [c.uuid for c in page.cards] == [karimovs[6].uuid, karimovs[3].uuid, karimovs[0].uuid]
+    assert page.total == 3 and not page.total_is_capped
