@@ -225,15 +225,21 @@ class PersonCardOut(Schema):
     def of(
         card: PersonCard, probability: float | None = None, reasons: list[str] | None = None
     ) -> PersonCardOut:
-        return PersonCardOut(
+        # Built without validation (model_construct), as PersonOut: a PersonCard's values are typed already, and
+        # validating them again through ninja's attribute getter cost about 1 ms per page of 20 in a search.
+        return PersonCardOut.model_construct(
+            uuid=card.uuid,
+            given=card.given,
+            family=card.family,
+            patronymic=card.patronymic,
+            other_spellings=list(card.other_spellings),
+            sex=card.sex,
+            birth_date=card.birth_date,
+            birth_date_precision=card.birth_date_precision,
+            nationalities=list(card.nationalities),
+            documents=list(card.documents),
+            reasons=reasons if reasons is not None else list(card.reasons),
             match_probability=probability,
-            **{
-                **card.__dict__,
-                "other_spellings": list(card.other_spellings),
-                "nationalities": list(card.nationalities),
-                "documents": list(card.documents),
-                "reasons": reasons if reasons is not None else list(card.reasons),
-            },
         )
 
 
@@ -372,7 +378,7 @@ def person_search(
         ),
         page_size=max(1, min(page_size, 100)),
     )
-    return PersonPageOut(
+    return PersonPageOut.model_construct(
         results=[PersonCardOut.of(c) for c in result.cards],
         page=result.page,
         page_count=result.page_count,

@@ -110,6 +110,44 @@ def test_searching_as_every_role_that_may_search(users, register, now, role, fou
     assert response.json()["total"] == found
 
 
+def test_the_search_answer_in_full(users, register, now):
+    from karvon.registry.contracts import DocumentInput, NameInput
+
+    person = register(
+        users["officer"],
+        names=(
+            NameInput("given", "Фаррух", "Cyrl"),
+            NameInput("family", "Саидов", "Cyrl"),
+            NameInput("family", "SAIDOV", "Latn", "document"),
+        ),
+        documents=(DocumentInput("passport", "400123456", "TJK"),),
+        birth_date=date(1990, 3, 12),
+    )
+    response = client_for(users["officer"], now).get("/api/v1/persons", {"q": "Saidov"})
+    assert response.json() == {
+        "results": [
+            {
+                "uuid": str(person.uuid),
+                "given": "Фаррух",
+                "family": "Саидов",
+                "patronymic": "",
+                "other_spellings": [["SAIDOV", "Latn"]],
+                "sex": person.sex,
+                "birth_date": "1990-03-12",
+                "birth_date_precision": "exact",
+                "nationalities": [n.country for n in person.nationalities.all()],
+                "documents": ["TJK 400123456"],
+                "reasons": [],
+                "match_probability": None,
+            }
+        ],
+        "page": 1,
+        "page_count": 1,
+        "total": 1,
+        "total_is_capped": False,
+    }
+
+
 @pytest.mark.parametrize("role", ["statistician", "dpo", "administrator"])
 def test_roles_without_personal_data_cannot_search(users, register, now, role):
     register(users["officer"])
