@@ -1073,23 +1073,24 @@ def main() -> int:
             else:
                 cells.append("no sample")
             per_kind.append(cells)
-        ok = closed.ok_ms(200)
-        p95 = percentile(ok, 95) if ok else float("inf")
-        worst = max((float(r[4]) for r in per_kind if r[4] != "-"), default=float("inf"))
-        verdicts.append(
-            [
-                f"search p95 ≤ {TARGETS['search_p95_ms']:.0f} ms, {args.concurrency} clients, all kinds",
-                f"{p95:.1f} ms",
-                "met" if p95 <= TARGETS["search_p95_ms"] else "NOT met",
-            ]
-        )
-        verdicts.append(
-            [
-                f"search p95 ≤ {TARGETS['search_p95_ms']:.0f} ms, {args.concurrency} clients, worst kind",
-                f"{worst:.1f} ms",
-                "met" if worst <= TARGETS["search_p95_ms"] else "NOT met",
-            ]
-        )
+        # The issue asks for "the name search: p95 ≤ 100 ms" without a number of clients (its registration target
+        # names 10): the search is judged with one client, as one officer at the search box sees it, and with
+        # `--concurrency` clients in a closed loop as well, a stricter reading than the issue's, printed beside it.
+        for measured, column, reading in (
+            (phases[0], 2, "1 client"),
+            (closed, 4, f"{args.concurrency} clients, closed loop (stricter than asked)"),
+        ):
+            ok = measured.ok_ms(200)
+            p95 = percentile(ok, 95) if ok else float("inf")
+            worst = max((float(r[column]) for r in per_kind if r[column] != "-"), default=float("inf"))
+            for label, value in (("all kinds", p95), ("worst kind", worst)):
+                verdicts.append(
+                    [
+                        f"search p95 ≤ {TARGETS['search_p95_ms']:.0f} ms, {reading}, {label}",
+                        f"{value:.1f} ms",
+                        "met" if value <= TARGETS["search_p95_ms"] else "NOT met",
+                    ]
+                )
     finally:
         server.stop()
         if args.drop_after:
