@@ -194,6 +194,8 @@ def test_default_weights_separate_a_match_from_a_non_match() -> None:
     assert match.match_probability > 0.99
     assert non_match.match_probability < 0.001
     assert match.per_field[0].reason == "given name: Мухаммад ~ Muhammad agree after transliteration"
+    # The values compared travel beside the English sentence, for an interface in another language.
+    assert (match.per_field[0].a_value, match.per_field[0].b_value) == ("Мухаммад", "Muhammad")
 
 
 def test_match_weight_alone_is_the_weight_score_gives_to_the_last_bit() -> None:

@@ -99,9 +99,7 @@ def registry_deduplicate(
                     match_weight=scored.match_weight,
                     match_probability=scored.match_probability,
                     band=band_of(scored.match_probability),
-                    reasons=tuple(
-                        FieldReason(f.field, f.level, f.weight, f.reason) for f in scored.per_field
-                    ),
+                    reasons=tuple(FieldReason.of(f) for f in scored.per_field),
                 )
             )
         for person_id, found in by_person.items():

@@ -117,7 +117,7 @@ def handle_request(state: _State, request: dict[str, Any]) -> dict[str, Any]:
                 c.match_weight,
                 c.match_probability,
                 c.band,
-                [[r.field, r.level, r.weight, r.reason] for r in c.reasons],
+                [[r.field, r.level, r.weight, r.reason, r.a_value, r.b_value] for r in c.reasons],
             ]
             for c in found
         ],
@@ -190,8 +190,9 @@ def _connected() -> socket.socket:
 
 
 def _reason(values: list[Any]) -> FieldReason:
-    field, level, weight, reason = values
-    return FieldReason(field, level, weight, reason)
+    # [field, level, weight, reason, a_value, b_value]; a scoring process of an earlier version sends no values.
+    field, level, weight, reason, *compared = values
+    return FieldReason(field, level, weight, reason, *compared[:2])
 
 
 def ask(

@@ -17,6 +17,7 @@ from karvon.registry.contracts import PersonInput
 from karvon.registry.index_keys import draft_blocking_keys
 from karvon.registry.models import IdentityDocument, NameSearchKey, Person, PersonName, PersonNationality
 from karvon_match import (
+    FieldScore,
     MatchWeights,
     PersonRecord,
     TermFrequencies,
@@ -44,10 +45,19 @@ type Scope = frozenset[int] | Literal["node"]
 
 @dataclass(frozen=True)
 class FieldReason:
+    """One field's share of a match: `reason` in English (the matching library's), and the values compared, which
+    a page shows beside the level in the user's language."""
+
     field: str
     level: str
     weight: float
     reason: str
+    a_value: str = ""
+    b_value: str = ""
+
+    @classmethod
+    def of(cls, score: FieldScore) -> FieldReason:
+        return cls(score.field, score.level, score.weight, score.reason, score.a_value, score.b_value)
 
 
 @dataclass(frozen=True)
@@ -319,7 +329,7 @@ def score_prepared(
                 match_weight=scored.match_weight,
                 match_probability=scored.match_probability,
                 band=band_of(scored.match_probability),
-                reasons=tuple(FieldReason(f.field, f.level, f.weight, f.reason) for f in scored.per_field),
+                reasons=tuple(FieldReason.of(f) for f in scored.per_field),
             )
         )
     return results

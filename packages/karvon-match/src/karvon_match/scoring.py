@@ -56,10 +56,15 @@ class LevelWeights:
 
 
 class FieldScore(NamedTuple):
+    """One field's share of a score. `reason` is an English sentence; `a_value` and `b_value` are the values
+    compared, for an interface that words the level in its own language."""
+
     field: str
     level: str
     weight: float
     reason: str
+    a_value: str = ""
+    b_value: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +268,19 @@ def score(comparison: Comparison, weights: MatchWeights = DEFAULT_WEIGHTS,
     for result in comparison.fields:
         weight = _field_weight(result, weights, tf)
         if weight is None:
-            per_field.append(FieldScore(result.field, result.level, 0.0, result.reason + " [no weights]"))
+            per_field.append(
+                FieldScore(
+                    result.field,
+                    result.level,
+                    0.0,
+                    result.reason + " [no weights]",
+                    result.a_value,
+                    result.b_value,
+                )
+            )
             continue
         total += weight
-        per_field.append(FieldScore(result.field, result.level, weight, result.reason))
+        per_field.append(
+            FieldScore(result.field, result.level, weight, result.reason, result.a_value, result.b_value)
+        )
     return ScoredComparison(total, probability_from_weight(total), tuple(per_field))

@@ -171,6 +171,34 @@ def test_a_supervisor_merges_and_unmerges_in_the_browser_pages(pair, users):
     assert Person.objects.get(pk=second.pk).merged_into_id is None
 
 
+def test_the_pair_page_in_russian_shows_the_values_compared_not_english_sentences(pair, users):
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    client.force_login(users["supervisor"])
+    candidate = DuplicateCandidate.objects.get()
+    stored = {r["field"]: r for r in candidate.reasons}
+    assert (stored["family_name"]["a_value"], stored["family_name"]["b_value"]) in {
+        ("Саидов", "Saydov"),
+        ("Saydov", "Саидов"),
+    }
+    page = client.get(f"/duplicates/pairs/{candidate.pk}/").content.decode()
+    assert "Основания для сопоставления записей" in page
+    assert "Саидов</bdi> ~ <bdi" in page or "Saydov</bdi> ~ <bdi" in page
+    for sentence in ("agree after transliteration", "family name:", "missing on one or both records"):
+        assert sentence not in page
+
+
+def test_reasons_stored_before_the_values_were_kept_show_their_sentence(pair, users):
+    client = Client()
+    client.force_login(users["supervisor"])
+    candidate = DuplicateCandidate.objects.get()
+    candidate.reasons = [
+        {"field": "family_name", "level": "transliterated", "weight": 3.2, "reason": "family name: A ~ B agree"}
+    ]
+    candidate.save(update_fields=["reasons"])
+    page = client.get(f"/duplicates/pairs/{candidate.pk}/").content.decode()
+    assert "family name: A ~ B agree" in page
+
+
 @pytest.mark.parametrize("role", ["officer", "caseworker", "statistician", "dpo", "administrator"])
 def test_other_roles_cannot_open_the_review_pages(pair, users, role):
     client = Client()
