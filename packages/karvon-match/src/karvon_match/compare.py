@@ -255,6 +255,12 @@ def _simple(field: str, a: str | None, b: str | None) -> FieldComparison:
     return FieldComparison(field, "differs", a, b, "differ")
 
 
+def _birth_values(a: PersonFeatures, b: PersonFeatures) -> tuple[str, str]:
+    if a.birth.value is None or b.birth.value is None:
+        return "", ""  # "missing on one or both records", as for the other fields
+    return a.birth.display, b.birth.display
+
+
 def compare(a: PersonFeatures, b: PersonFeatures) -> Comparison:
     """Compare two prepared records field by field."""
     given = compare_names(a.given, b.given)
@@ -278,7 +284,7 @@ def compare(a: PersonFeatures, b: PersonFeatures) -> Comparison:
         _name_field(GIVEN_NAME, given, extra),
         _name_field(FAMILY_NAME, family, extra),
         _name_field(PATRONYMIC, patronymic),
-        FieldComparison(BIRTH_DATE, birth_level, "", "", birth_note),
+        FieldComparison(BIRTH_DATE, birth_level, *_birth_values(a, b), birth_note),
         _simple(SEX, a.sex, b.sex),
         _simple(NATIONALITY, a.nationality, b.nationality),
         _name_field(PLACE_OF_BIRTH, place),

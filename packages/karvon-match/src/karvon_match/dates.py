@@ -67,38 +67,38 @@ def _show(value: date, precision: str) -> str:
 
 
 def compare_birth_dates(a: BirthDateFeatures, b: BirthDateFeatures) -> tuple[str, str]:
-    """(level, note) for two dates of birth; the level is one of `BIRTH_DATE_LEVELS`."""
+    """(level, note) for two dates of birth; the level is one of `BIRTH_DATE_LEVELS`. The note does not repeat the
+    dates (`display` of each): a comparison carries them as its values, as for every other field."""
     if a.value is None or b.value is None:
         return MISSING, "missing on one or both records"
-    shown = f"{a.display} ~ {b.display}"
     da, db = a.value, b.value
     if a.precision == "exact" and b.precision == "exact":
         if da == db:
-            return EXACT, f"identical ({shown})"
+            return EXACT, "identical"
         if da.year == db.year and da.day == db.month and da.month == db.day:
-            return DAY_MONTH_SWAP, f"day/month swapped ({shown})"
+            return DAY_MONTH_SWAP, "day/month swapped"
         if da.year == db.year and da.month == db.month:
-            return MONTH_AGREES, f"year and month agree, day differs ({shown})"
+            return MONTH_AGREES, "year and month agree, day differs"
         days = abs((da - db).days)
         one_part = da.day == db.day and (
             da.year == db.year or (da.month == db.month and abs(da.year - db.year) == 1)
         )
         if days <= NEAR_DAYS or one_part:
-            return NEAR, f"one part differs or days apart ({shown})"
+            return NEAR, "one part differs or days apart"
         if days <= 366:
-            return MONTHS_APART, f"months apart ({shown})"
+            return MONTHS_APART, "months apart"
         if days <= 3 * 366:
-            return WITHIN_3_YEARS, f"within 3 years ({shown})"
-        return DIFFERS, f"differ ({shown})"
+            return WITHIN_3_YEARS, "within 3 years"
+        return DIFFERS, "differ"
     coarse = {a.precision, b.precision}
     if "estimated" not in coarse and "year" not in coarse and (da.year, da.month) == (db.year, db.month):
-        return MONTH_AGREES, f"year and month agree ({shown})"
+        return MONTH_AGREES, "year and month agree"
     years = abs(da.year - db.year)
     default_note = ", 1 January taken as unknown day" if a.likely_default or b.likely_default else ""
     if years == 0:
-        return YEAR_AGREES, f"year agrees ({shown}{default_note})"
+        return YEAR_AGREES, f"year agrees{default_note}"
     if years <= 1:
-        return WITHIN_1_YEAR, f"within 1 year ({shown}{default_note})"
+        return WITHIN_1_YEAR, f"within 1 year{default_note}"
     if years <= 3:
-        return WITHIN_3_YEARS, f"within 3 years ({shown}{default_note})"
-    return DIFFERS, f"differ ({shown})"
+        return WITHIN_3_YEARS, f"within 3 years{default_note}"
+    return DIFFERS, "differ"
