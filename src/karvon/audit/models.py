@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,7 +33,22 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["actor", "occurred_at"], name="audit_actor_time")]
+        indexes = [
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+            # What the throttles count (accounts.sign_in, certificates.selectors.certificate_verify): recent failed
+            # sign-ins by name and by address, recent certificate checks by address. Partial, so that the many
+            # other events (every registration and search writes some) add no entries to them.
+            models.Index(
+                fields=["actor_username", "occurred_at"],
+                name="audit_sign_in_failures",
+                condition=Q(action="user.sign_in_failed"),
+            ),
+            models.Index(
+                fields=["ip_address", "occurred_at"],
+                name="audit_throttled_by_address",
+                condition=Q(action__in=["user.sign_in_failed", "certificate.verify"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"

@@ -25,11 +25,12 @@ def _event(
     person_uuid: uuid.UUID | None,
     ip_address: str | None,
     changes: Mapping[str, Any] | None,
+    claimed_username: str = "",
 ) -> AuditEvent:
     return AuditEvent(
         occurred_at=occurred_at,
         actor=actor,
-        actor_username=actor.get_username() if actor else "",
+        actor_username=actor.get_username() if actor else claimed_username[:150],
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -49,7 +50,10 @@ def audit_record(
     person_uuid: uuid.UUID | None = None,
     ip_address: str | None = None,
     changes: Mapping[str, Any] | None = None,
+    claimed_username: str = "",
 ) -> AuditEvent:
+    """Write one event. `claimed_username` is the name typed by someone not signed in (a failed sign-in), kept as
+    the event's "who" when there is no `actor`."""
     event = _event(
         actor=actor,
         action=action,
@@ -59,6 +63,7 @@ def audit_record(
         person_uuid=person_uuid,
         ip_address=ip_address,
         changes=changes,
+        claimed_username=claimed_username,
     )
     event.save(force_insert=True)
     return event

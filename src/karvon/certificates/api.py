@@ -84,6 +84,10 @@ class VerificationOut(Schema):
     valid_until: date | None = None
     status: StatusCode | None = None
     valid: bool
+    throttled: bool = Field(
+        False,
+        description="Too many codes that were not genuine came from this address lately: not looked up (429)",
+    )
 
 
 @router.post(
@@ -134,18 +138,20 @@ def certificate_revoke(
 @router.get(
     "/verify/{secret}",
     auth=None,
-    response=VerificationOut,
+    response={200: VerificationOut, 429: VerificationOut},
     summary="Verify a certificate from its QR code (no token; says nothing about the holder)",
 )
-def certificate_verify(request: HttpRequest, secret: str) -> VerificationOut:
+def certificate_verify(request: HttpRequest, secret: str) -> Status[VerificationOut]:
     verification = selectors.certificate_verify(
         secret=secret, now=timezone.now(), ip_address=client_address(request)
     )
-    return VerificationOut(
+    answer = VerificationOut(
         genuine=verification.genuine,
         kind=cast(Kind, verification.kind) if verification.kind else None,
         number=verification.number or None,
         valid_until=verification.valid_until,
         status=verification.status.value if verification.status else None,
         valid=verification.status == "valid",
+        throttled=verification.throttled,
     )
+    return Status(429 if verification.throttled else 200, answer)

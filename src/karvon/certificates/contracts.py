@@ -52,13 +52,15 @@ class CertificateDocument:
 
 @dataclass(frozen=True)
 class Verification:
-    """What the public verification page may say: nothing about the holder."""
+    """What the public verification page may say: nothing about the holder. `throttled`: too many codes that were
+    not genuine came from the asker's address lately, so this one was not looked up."""
 
     genuine: bool
     kind: str = ""
     number: str = ""
     valid_until: date | None = None
     status: CertificateStatus | None = None
+    throttled: bool = False
 
     @property
     def kind_label(self) -> str:

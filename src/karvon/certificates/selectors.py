@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from karvon.accounts.access import AccessContext, has_capability, office_ids_in_scope
 from karvon.accounts.models import User
 from karvon.accounts.roles import Capability
+from karvon.audit.models import AuditEvent
 from karvon.audit.services import audit_record
 from karvon.cases.models import Appointment, AppointmentStatus, Case, CaseMember
 from karvon.cases.workflow import WORKFLOWS, CaseKind
@@ -88,14 +89,41 @@ def _with_basis() -> list[str]:
     return ["case", "appointment__office", "registration__office", "office__agency", "issued_by", "person"]
 
 
+# A border post's scanner checks a few documents a minute; 30 codes that were not genuine within 10 minutes from one
+# address is a scan of guesses (or a broken scanner), answered "try later" until the oldest ages out.
+VERIFY_WINDOW = timedelta(minutes=10)
+VERIFY_MISSES_PER_ADDRESS = 30
+
+
+def _verify_misses(ip_address: str, now: datetime) -> int:
+    return AuditEvent.objects.filter(
+        action="certificate.verify",
+        ip_address=ip_address,
+        occurred_at__gt=now - VERIFY_WINDOW,
+        changes__genuine=False,
+    ).count()
+
+
 def certificate_verify(
     *, secret: str, now: datetime, ip_address: str | None, actor: User | None = None
 ) -> Verification:
     """What the public page shows for a QR code's secret: genuine or not, and if so the document's status.
 
     Audited as a certificate event without the person: the answer shows nothing about them. The address is
-    kept so that a data protection officer can see where checks of a document came from.
+    kept so that a data protection officer can see where checks of a document came from. An address that sent
+    many codes that were not genuine lately gets no lookup (`throttled`) until they age out of the window: the
+    secrets are far too long to guess, but a scan of guesses should cost the guesser, not the node.
     """
+    if ip_address and _verify_misses(ip_address, now) >= VERIFY_MISSES_PER_ADDRESS:
+        audit_record(
+            actor=actor,
+            action="certificate.verify",
+            object_type="certificate",
+            occurred_at=now,
+            ip_address=ip_address,
+            changes={"genuine": False, "throttled": True},
+        )
+        return Verification(genuine=False, throttled=True)
     certificate = None
     if 0 < len(secret) <= SECRET_MAX_LENGTH:
         certificate = (

@@ -122,6 +122,12 @@ def _verification(request: HttpRequest, secret: str) -> Verification:
     )
 
 
+def _verification_status(verification: Verification) -> int:
+    if verification.throttled:
+        return 429  # Too Many Requests: the code was not looked up
+    return 200 if verification.genuine else 404
+
+
 def _public(response: HttpResponse) -> HttpResponse:
     # The secret is in the address: no caching of a status that can change, no referrer, no search engines.
     response["Cache-Control"] = "no-store"
@@ -139,7 +145,7 @@ def verify_page(request: HttpRequest, secret: str) -> HttpResponse:
             request,
             "certificates/verify.html",
             {"verification": verification},
-            status=200 if verification.genuine else 404,
+            status=_verification_status(verification),
         )
     )
 
@@ -157,7 +163,8 @@ def verify_json(request: HttpRequest, secret: str) -> HttpResponse:
                 "valid_until": verification.valid_until.isoformat() if verification.valid_until else None,
                 "status": verification.status.value if verification.status else None,
                 "valid": verification.status == "valid",
+                "throttled": verification.throttled,
             },
-            status=200 if verification.genuine else 404,
+            status=_verification_status(verification),
         )
     )

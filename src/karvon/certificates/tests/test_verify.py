@@ -149,9 +149,11 @@ def test_the_json_variant_answers_machines(users, ctx_for, person, make_case):
         "valid_until": certificate.valid_until.isoformat(),
         "status": "valid",
         "valid": True,
+        "throttled": False,
     }
     assert Client().get("/verify/nothing-here.json").json() == {
         "genuine": False, "kind": None, "number": None, "valid_until": None, "status": None, "valid": False,
+        "throttled": False,
     }  # fmt: skip
 
 
@@ -160,4 +162,50 @@ def test_the_api_verifies_without_a_token(users, ctx_for, person, make_case):
     response = Client().get(f"/api/v1/certificates/verify/{verification_secret(certificate.uuid)}")
     assert response.status_code == 200
     assert response.json()["status"] == "valid" and response.json()["number"] == certificate.number
-    assert set(response.json()) == {"genuine", "kind", "number", "valid_until", "status", "valid"}
+    assert set(response.json()) == {
+        "genuine",
+        "kind",
+        "number",
+        "valid_until",
+        "status",
+        "valid",
+        "throttled",
+    }
+
+
+def test_an_address_sending_many_codes_that_are_not_genuine_is_made_to_wait(
+    users, ctx_for, person, make_case
+):
+    from karvon.certificates.selectors import VERIFY_MISSES_PER_ADDRESS, VERIFY_WINDOW
+
+    _case, certificate = refugee_certificate(users, ctx_for, person, make_case)
+    for number in range(VERIFY_MISSES_PER_ADDRESS):
+        guess = certificate_verify(secret=f"guess{number:027d}", now=NOW, ip_address="203.0.113.7")
+        assert not guess.genuine and not guess.throttled
+    # Now even a genuine code is not looked up from that address, and the refusal is audited ...
+    refused = verify(certificate, now=NOW + timedelta(minutes=1))
+    assert refused.throttled and not refused.genuine and refused.number == ""
+    assert AuditEvent.objects.filter(action="certificate.verify", changes__throttled=True).count() == 1
+    # ... while another address is answered, and so is this one once the guesses have aged out of the window.
+    other = certificate_verify(
+        secret=verification_secret(certificate.uuid),
+        now=NOW + timedelta(minutes=1),
+        ip_address="198.51.100.9",
+    )
+    assert other.genuine
+    assert verify(certificate, now=NOW + VERIFY_WINDOW + timedelta(minutes=2)).genuine
+
+
+def test_a_throttled_address_is_told_so_on_the_page_the_json_and_the_api(db, settings):
+    from karvon.certificates.selectors import VERIFY_MISSES_PER_ADDRESS
+
+    for number in range(VERIFY_MISSES_PER_ADDRESS):
+        certificate_verify(secret=f"guess{number:027d}", now=timezone.now(), ip_address="127.0.0.1")
+    page = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/verify/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+    assert page.status_code == 429
+    assert "Подождите десять минут" in page.content.decode()
+    assert page["Cache-Control"] == "no-store"
+    answer = Client().get("/verify/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.json")
+    assert answer.status_code == 429 and answer.json()["throttled"] is True
+    api = Client().get("/api/v1/certificates/verify/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+    assert api.status_code == 429 and api.json()["throttled"] is True and api.json()["genuine"] is False

@@ -1,0 +1,78 @@
+"""Sign-in attempts: each audited, and refused for a while after too many failures by one name or one address."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+
+from karvon.accounts.models import User
+from karvon.audit.models import AuditEvent
+from karvon.audit.services import audit_record
+
+
+class SignInRefused(Exception):
+    """Too many failures with this name or from this address lately: the password was not checked."""
+
+
+class SignInFailed(Exception):
+    """Wrong name or password, or an inactive account (not told apart, as Django's own form does not)."""
+
+
+SIGN_IN_FAILED = "user.sign_in_failed"
+SIGN_IN = "user.sign_in"
+# Guessing passwords: 5 wrong ones for one name, or 20 from one address (an office behind one address has many
+# officers), within 15 minutes; then that name or address waits until its oldest failure in the window is 15
+# minutes old. A refused attempt is not checked and not counted, so a locked name unlocks on time.
+SIGN_IN_WINDOW = timedelta(minutes=15)
+FAILURES_PER_NAME = 5
+FAILURES_PER_ADDRESS = 20
+
+
+def sign_in_refused(*, username: str, ip_address: str | None, now: datetime) -> bool:
+    """Whether an attempt now, with this name from this address, is refused without checking the password."""
+    recent = AuditEvent.objects.filter(action=SIGN_IN_FAILED, occurred_at__gt=now - SIGN_IN_WINDOW)
+    name = username.strip()
+    if name and recent.filter(actor_username__iexact=name).count() >= FAILURES_PER_NAME:
+        return True
+    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= FAILURES_PER_ADDRESS
+
+
+def sign_in_failure_record(*, username: str, ip_address: str | None, now: datetime) -> None:
+    """A wrong name or password: the name typed and the address are kept (never the password)."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            claimed_username=username.strip(),
+            action=SIGN_IN_FAILED,
+            object_type="user",
+            occurred_at=now,
+            ip_address=ip_address,
+        )
+
+
+def sign_in_record(*, user: User, ip_address: str | None, now: datetime) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=SIGN_IN,
+            object_type="user",
+            object_id=str(user.pk),
+            occurred_at=now,
+            ip_address=ip_address,
+        )
+
+
+def sign_in(*, username: str, password: str, ip_address: str | None, now: datetime) -> User:
+    """The user whose name and password these are; every attempt is audited, and refused after too many failures.
+
+    Raises SignInRefused (throttled: not checked, not counted) or SignInFailed (counted)."""
+    if sign_in_refused(username=username, ip_address=ip_address, now=now):
+        raise SignInRefused
+    user = authenticate(None, username=username, password=password)
+    if not isinstance(user, User) or not user.is_active:
+        sign_in_failure_record(username=username, ip_address=ip_address, now=now)
+        raise SignInFailed
+    sign_in_record(user=user, ip_address=ip_address, now=now)
+    return user
