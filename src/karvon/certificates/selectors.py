@@ -114,16 +114,26 @@ def certificate_verify(
     many codes that were not genuine lately gets no lookup (`throttled`) until they age out of the window: the
     secrets are far too long to guess, but a scan of guesses should cost the guesser, not the node.
     """
-    if ip_address and _verify_misses(ip_address, now) >= VERIFY_MISSES_PER_ADDRESS:
+
+    def audited(verification: Verification, certificate: Certificate | None = None) -> Verification:
+        changes: dict[str, object] = {"genuine": verification.genuine}
+        if verification.throttled:
+            changes["throttled"] = True
+        if verification.status is not None:
+            changes.update(number=verification.number, status=verification.status.value)
         audit_record(
             actor=actor,
             action="certificate.verify",
             object_type="certificate",
+            object_id=str(certificate.uuid) if certificate else "",
             occurred_at=now,
             ip_address=ip_address,
-            changes={"genuine": False, "throttled": True},
+            changes=changes,
         )
-        return Verification(genuine=False, throttled=True)
+        return verification
+
+    if ip_address and _verify_misses(ip_address, now) >= VERIFY_MISSES_PER_ADDRESS:
+        return audited(Verification(genuine=False, throttled=True))
     certificate = None
     if 0 < len(secret) <= SECRET_MAX_LENGTH:
         certificate = (
@@ -132,31 +142,16 @@ def certificate_verify(
             .first()
         )
     if certificate is None:
-        audit_record(
-            actor=actor,
-            action="certificate.verify",
-            object_type="certificate",
-            occurred_at=now,
-            ip_address=ip_address,
-            changes={"genuine": False},
-        )
-        return Verification(genuine=False)
-    status = status_of(certificate, today=timezone.localtime(now).date())
-    audit_record(
-        actor=actor,
-        action="certificate.verify",
-        object_type="certificate",
-        object_id=str(certificate.uuid),
-        occurred_at=now,
-        ip_address=ip_address,
-        changes={"genuine": True, "number": certificate.number, "status": status.value},
-    )
-    return Verification(
-        genuine=True,
-        kind=certificate.kind,
-        number=certificate.number,
-        valid_until=certificate.valid_until,
-        status=status,
+        return audited(Verification(genuine=False))
+    return audited(
+        Verification(
+            genuine=True,
+            kind=certificate.kind,
+            number=certificate.number,
+            valid_until=certificate.valid_until,
+            status=status_of(certificate, today=timezone.localtime(now).date()),
+        ),
+        certificate,
     )
 
 
