@@ -30,21 +30,27 @@ FAILURES_PER_NAME = 5
 FAILURES_PER_ADDRESS = 20
 
 
+def _name_of_attempt(username: str) -> str:
+    # Lowercased: the failures of "Erlan" and "erlan" count together, and an exact comparison uses the partial
+    # index on (actor_username, occurred_at) where a case-insensitive one could not.
+    return username.strip().lower()[:150]
+
+
 def sign_in_refused(*, username: str, ip_address: str | None, now: datetime) -> bool:
     """Whether an attempt now, with this name from this address, is refused without checking the password."""
     recent = AuditEvent.objects.filter(action=SIGN_IN_FAILED, occurred_at__gt=now - SIGN_IN_WINDOW)
-    name = username.strip()
-    if name and recent.filter(actor_username__iexact=name).count() >= FAILURES_PER_NAME:
+    name = _name_of_attempt(username)
+    if name and recent.filter(actor_username=name).count() >= FAILURES_PER_NAME:
         return True
     return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= FAILURES_PER_ADDRESS
 
 
 def sign_in_failure_record(*, username: str, ip_address: str | None, now: datetime) -> None:
-    """A wrong name or password: the name typed and the address are kept (never the password)."""
+    """A wrong name or password: the name typed (lowercased) and the address are kept, never the password."""
     with transaction.atomic():
         audit_record(
             actor=None,
-            claimed_username=username.strip(),
+            claimed_username=_name_of_attempt(username),
             action=SIGN_IN_FAILED,
             object_type="user",
             occurred_at=now,

@@ -192,7 +192,12 @@ def test_reasons_stored_before_the_values_were_kept_show_their_sentence(pair, us
     client.force_login(users["supervisor"])
     candidate = DuplicateCandidate.objects.get()
     candidate.reasons = [
-        {"field": "family_name", "level": "transliterated", "weight": 3.2, "reason": "family name: A ~ B agree"}
+        {
+            "field": "family_name",
+            "level": "transliterated",
+            "weight": 3.2,
+            "reason": "family name: A ~ B agree",
+        }
     ]
     candidate.save(update_fields=["reasons"])
     page = client.get(f"/duplicates/pairs/{candidate.pk}/").content.decode()
