@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 
 from karvon.accounts.models import User
-from karvon.audit.models import AuditEvent
+from karvon.audit.selectors import audit_recent_count
 from karvon.audit.services import audit_record
 
 
@@ -38,11 +38,18 @@ def _name_of_attempt(username: str) -> str:
 
 def sign_in_refused(*, username: str, ip_address: str | None, now: datetime) -> bool:
     """Whether an attempt now, with this name from this address, is refused without checking the password."""
-    recent = AuditEvent.objects.filter(action=SIGN_IN_FAILED, occurred_at__gt=now - SIGN_IN_WINDOW)
+    since = now - SIGN_IN_WINDOW
     name = _name_of_attempt(username)
-    if name and recent.filter(actor_username=name).count() >= FAILURES_PER_NAME:
+    if (
+        name
+        and audit_recent_count(action=SIGN_IN_FAILED, since=since, actor_username=name) >= FAILURES_PER_NAME
+    ):
         return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= FAILURES_PER_ADDRESS
+    return (
+        bool(ip_address)
+        and audit_recent_count(action=SIGN_IN_FAILED, since=since, ip_address=ip_address)
+        >= FAILURES_PER_ADDRESS
+    )
 
 
 def sign_in_failure_record(*, username: str, ip_address: str | None, now: datetime) -> None:

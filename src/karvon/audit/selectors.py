@@ -1,4 +1,4 @@
-"""Reads of the audit trail, for data protection officers only."""
+"""Reads of the audit trail: its search and export for data protection officers, and the counts throttles take."""
 
 from __future__ import annotations
 
@@ -15,6 +15,13 @@ from karvon.accounts.access import AccessContext, require_capability
 from karvon.accounts.roles import Capability
 from karvon.audit.models import AuditEvent
 from karvon.audit.services import audit_record
+
+
+def audit_recent_count(*, action: str, since: datetime, **match: object) -> int:
+    """How many `action` events after `since` match `match` (field lookups): what a throttle counts. The two
+    throttles' lookups are served by AuditEvent's partial indexes (failed sign-ins by name and by address,
+    certificate checks by address); another lookup would read the `action` index."""
+    return AuditEvent.objects.filter(action=action, occurred_at__gt=since, **match).count()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from karvon.accounts.access import AccessContext, has_capability, office_ids_in_scope
 from karvon.accounts.models import User
 from karvon.accounts.roles import Capability
-from karvon.audit.models import AuditEvent
+from karvon.audit.selectors import audit_recent_count
 from karvon.audit.services import audit_record
 from karvon.cases.models import Appointment, AppointmentStatus, Case, CaseMember
 from karvon.cases.workflow import WORKFLOWS, CaseKind
@@ -96,12 +96,9 @@ VERIFY_MISSES_PER_ADDRESS = 30
 
 
 def _verify_misses(ip_address: str, now: datetime) -> int:
-    return AuditEvent.objects.filter(
-        action="certificate.verify",
-        ip_address=ip_address,
-        occurred_at__gt=now - VERIFY_WINDOW,
-        changes__genuine=False,
-    ).count()
+    return audit_recent_count(
+        action="certificate.verify", since=now - VERIFY_WINDOW, ip_address=ip_address, changes__genuine=False
+    )
 
 
 def certificate_verify(
