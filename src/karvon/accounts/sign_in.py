@@ -52,26 +52,16 @@ def sign_in_refused(*, username: str, ip_address: str | None, now: datetime) -> 
     )
 
 
-def sign_in_failure_record(*, username: str, ip_address: str | None, now: datetime) -> None:
-    """A wrong name or password: the name typed (lowercased) and the address are kept, never the password."""
-    with transaction.atomic():
-        audit_record(
-            actor=None,
-            claimed_username=_name_of_attempt(username),
-            action=SIGN_IN_FAILED,
-            object_type="user",
-            occurred_at=now,
-            ip_address=ip_address,
-        )
-
-
-def sign_in_record(*, user: User, ip_address: str | None, now: datetime) -> None:
+def _attempt_record(*, user: User | None, username: str, ip_address: str | None, now: datetime) -> None:
+    """A sign-in (`user`), or a wrong name or password (`user` None: the name typed, lowercased, is the event's
+    "who"); the address is kept, never the password."""
     with transaction.atomic():
         audit_record(
             actor=user,
-            action=SIGN_IN,
+            claimed_username=_name_of_attempt(username),
+            action=SIGN_IN if user else SIGN_IN_FAILED,
             object_type="user",
-            object_id=str(user.pk),
+            object_id=str(user.pk) if user else "",
             occurred_at=now,
             ip_address=ip_address,
         )
@@ -85,7 +75,7 @@ def sign_in(*, username: str, password: str, ip_address: str | None, now: dateti
         raise SignInRefused
     user = authenticate(None, username=username, password=password)
     if not isinstance(user, User) or not user.is_active:
-        sign_in_failure_record(username=username, ip_address=ip_address, now=now)
+        _attempt_record(user=None, username=username, ip_address=ip_address, now=now)
         raise SignInFailed
-    sign_in_record(user=user, ip_address=ip_address, now=now)
+    _attempt_record(user=user, username=username, ip_address=ip_address, now=now)
     return user
